@@ -1,0 +1,1 @@
+"""Delivery: the FastAPI app (routes, auth, pages, kiosk) and the `attendance` command line."""

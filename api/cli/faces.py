@@ -1,0 +1,7 @@
+"""`attendance faces ...`."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="Face enrollment, listing, erasure and evaluation.")

@@ -1,0 +1,20 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import board, health
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Chấm công — Attendance service",
+        description="Staff attendance for Vietnamese government offices.",
+        version="0.1.0",
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(board.router, prefix="/api")
+    return app

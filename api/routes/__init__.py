@@ -1,0 +1,1 @@
+"""HTTP routes, one module per domain area; api.main includes them."""

@@ -1,0 +1,7 @@
+"""The unit day board and a person's month."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["attendance"])

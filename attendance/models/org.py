@@ -1,0 +1,22 @@
+"""Organisation units: a tree of any depth (unit -> sub-unit -> department)."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+PATH_SEPARATOR = " / "
+
+
+class UnitBase(SQLModel):
+    name: str = Field(max_length=200)
+    code: str | None = Field(default=None, max_length=50)
+    budget_code: str | None = Field(default=None, max_length=50, description="mã QHNS")
+    timezone: str | None = Field(default=None, max_length=64, description="None = the service's zone")
+
+
+class Unit(UnitBase, table=True):
+    __tablename__ = "units"
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    path: str = Field(unique=True, max_length=1000, description="'UBND xã Tân Phú / Văn phòng'")

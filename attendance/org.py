@@ -1,0 +1,77 @@
+"""Organisation units: create by path, look up, walk the tree."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from attendance.errors import InvalidInput, UnknownUnit
+from attendance.models import Unit
+from attendance.models.org import PATH_SEPARATOR
+
+
+def normalise_path(path: str) -> str:
+    """'UBND xã Tân Phú/ Văn phòng ' -> 'UBND xã Tân Phú / Văn phòng'."""
+    parts = [part.strip() for part in path.replace("/", "\x00").split("\x00")]
+    parts = [" ".join(part.split()) for part in parts]
+    if not path.strip() or any(not part for part in parts):
+        raise InvalidInput(f"not a unit path: {path!r}")
+    return PATH_SEPARATOR.join(parts)
+
+
+def ensure_unit_path(*, session: Session, path: str) -> tuple[Unit, bool]:
+    """The unit at `path`, creating it and any missing parents. Returns (unit, created)."""
+    path = normalise_path(path)
+    existing = session.exec(select(Unit).where(Unit.path == path)).first()
+    if existing:
+        return existing, False
+    parent: Unit | None = None
+    created = False
+    names = path.split(PATH_SEPARATOR)
+    for depth in range(1, len(names) + 1):
+        sub_path = PATH_SEPARATOR.join(names[:depth])
+        unit = session.exec(select(Unit).where(Unit.path == sub_path)).first()
+        if unit is None:
+            unit = Unit(name=names[depth - 1], path=sub_path, parent_id=parent.id if parent else None)
+            session.add(unit)
+            session.flush()
+            created = True
+        parent = unit
+    assert parent is not None
+    return parent, created
+
+
+def get_unit_by_path(*, session: Session, path: str) -> Unit:
+    unit = session.exec(select(Unit).where(Unit.path == normalise_path(path))).first()
+    if unit is None:
+        raise UnknownUnit(f"no unit {path!r}")
+    return unit
+
+
+def get_unit(*, session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise UnknownUnit(f"no unit with id {unit_id}")
+    return unit
+
+
+def subtree_ids(*, session: Session, unit: Unit) -> list[int]:
+    """The unit and every unit below it."""
+    prefix = unit.path + PATH_SEPARATOR
+    rows = session.exec(select(Unit.id).where((Unit.id == unit.id) | Unit.path.startswith(prefix)))  # type: ignore[attr-defined]
+    return [row for row in rows if row is not None]
+
+
+def ancestors(*, session: Session, unit: Unit) -> list[Unit]:
+    """The unit, then its parent, up to the root."""
+    chain = [unit]
+    while chain[-1].parent_id is not None:
+        parent = session.get(Unit, chain[-1].parent_id)
+        if parent is None:
+            break
+        chain.append(parent)
+    return chain
+
+
+def top_department(unit: Unit) -> str:
+    """The department a unit's staff are reported under: the unit's own name."""
+    return unit.name

@@ -1,0 +1,233 @@
+"""The twice-per-session rules (DOMAIN.md R3-R4) as pure functions over plain values.
+
+A day's schedule + a person's punches (local naive times) + the excuses that cover the day
+-> one result per session. No database, no clock: callers pass everything in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+
+class SessionName(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+class SessionStatus(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    LATE_AND_LEFT_EARLY = "late_and_left_early"
+    MISSING_CHECK_IN = "missing_check_in"
+    MISSING_CHECK_OUT = "missing_check_out"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+    HOLIDAY = "holiday"
+    NOT_WORKDAY = "not_workday"
+    NOT_YET_DUE = "not_yet_due"  # the session has not ended yet (today's board)
+    NOT_EMPLOYED = "not_employed"
+
+
+#: Statuses in which the person attended the session (with or without a fault).
+ATTENDED = frozenset(
+    {
+        SessionStatus.PRESENT,
+        SessionStatus.LATE,
+        SessionStatus.LEFT_EARLY,
+        SessionStatus.LATE_AND_LEFT_EARLY,
+        SessionStatus.MISSING_CHECK_IN,
+        SessionStatus.MISSING_CHECK_OUT,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTimes:
+    name: SessionName
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class DaySchedule:
+    """What the calendar says of one day for one unit."""
+
+    day: date
+    workday: bool
+    morning: SessionTimes
+    afternoon: SessionTimes
+    grace_minutes: int = 5
+    holiday_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulePolicy:
+    window_before_minutes: int = 90
+    window_after_minutes: int = 90
+    duplicate_window_seconds: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Excuse:
+    """An approved request covering one or both sessions of the day."""
+
+    kind: str
+    sessions: frozenset[SessionName]
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    session: SessionName
+    status: SessionStatus
+    check_in: datetime | None = None
+    check_out: datetime | None = None
+    late_minutes: int = 0
+    early_minutes: int = 0
+    excuse_kind: str | None = None
+    punches: tuple[datetime, ...] = ()
+
+    @property
+    def scheduled(self) -> bool:
+        return self.status not in (SessionStatus.HOLIDAY, SessionStatus.NOT_WORKDAY, SessionStatus.NOT_EMPLOYED)
+
+    @property
+    def attended(self) -> bool:
+        return self.status in ATTENDED
+
+
+@dataclass(frozen=True, slots=True)
+class DayResult:
+    day: date
+    morning: SessionResult
+    afternoon: SessionResult
+
+    @property
+    def sessions(self) -> tuple[SessionResult, SessionResult]:
+        return self.morning, self.afternoon
+
+
+def collapse_presses(punches: Iterable[datetime], window_seconds: int) -> list[datetime]:
+    """Sorted punches with repeated presses merged: a press within the window of the first
+    press of its run is the same punch (anchored, so the result never depends on order)."""
+    result: list[datetime] = []
+    window = timedelta(seconds=window_seconds)
+    for moment in sorted(set(punches)):
+        if result and moment - result[-1] < window:
+            continue
+        result.append(moment)
+    return result
+
+
+def session_windows(schedule: DaySchedule, policy: RulePolicy) -> dict[SessionName, tuple[datetime, datetime]]:
+    """Each session's punch window: start - before .. end + after, the lunch gap split at its midpoint."""
+    day = schedule.day
+    m_start = datetime.combine(day, schedule.morning.start)
+    m_end = datetime.combine(day, schedule.morning.end)
+    a_start = datetime.combine(day, schedule.afternoon.start)
+    a_end = datetime.combine(day, schedule.afternoon.end)
+    lunch_mid = m_end + (a_start - m_end) / 2
+    before = timedelta(minutes=policy.window_before_minutes)
+    after = timedelta(minutes=policy.window_after_minutes)
+    return {
+        SessionName.MORNING: (m_start - before, min(m_end + after, lunch_mid)),
+        SessionName.AFTERNOON: (max(a_start - before, lunch_mid), a_end + after),
+    }
+
+
+def evaluate_day(
+    schedule: DaySchedule,
+    punches: Sequence[datetime],
+    excuses: Sequence[Excuse] = (),
+    policy: RulePolicy = RulePolicy(),
+    *,
+    now: datetime | None = None,
+    employed: bool = True,
+) -> DayResult:
+    """Both sessions of one person's day. `punches` and `now` are naive local times."""
+    collapsed = collapse_presses(punches, policy.duplicate_window_seconds)
+    windows = session_windows(schedule, policy)
+    results = []
+    for times in (schedule.morning, schedule.afternoon):
+        low, high = windows[times.name]
+        # The morning window is closed at its top (the lunch midpoint belongs to the afternoon).
+        inside = tuple(p for p in collapsed if low <= p < high)
+        excuse = next((e for e in excuses if times.name in e.sessions), None)
+        results.append(_evaluate_session(schedule, times, inside, excuse, now=now, employed=employed))
+    return DayResult(schedule.day, results[0], results[1])
+
+
+def _evaluate_session(
+    schedule: DaySchedule,
+    times: SessionTimes,
+    punches: tuple[datetime, ...],
+    excuse: Excuse | None,
+    *,
+    now: datetime | None,
+    employed: bool,
+) -> SessionResult:
+    name = times.name
+    if not employed:
+        return SessionResult(name, SessionStatus.NOT_EMPLOYED, punches=punches)
+    if not schedule.workday:
+        status = SessionStatus.HOLIDAY if schedule.holiday_name else SessionStatus.NOT_WORKDAY
+        return SessionResult(name, status, punches=punches)
+    start = datetime.combine(schedule.day, times.start)
+    end = datetime.combine(schedule.day, times.end)
+    midpoint = start + (end - start) / 2
+    check_in = next((p for p in punches if p < midpoint), None)
+    check_out = next((p for p in reversed(punches) if p >= midpoint), None)
+    if excuse is not None:
+        return SessionResult(name, SessionStatus.EXCUSED, check_in, check_out,
+                             excuse_kind=excuse.kind, punches=punches)
+    late = _late_minutes(check_in, start, schedule.grace_minutes) if check_in else 0
+    early = _early_minutes(check_out, end, schedule.grace_minutes) if check_out else 0
+    status = _status(check_in, check_out, late, early, end, now)
+    if status is SessionStatus.MISSING_CHECK_OUT or status is SessionStatus.NOT_YET_DUE:
+        early = 0
+    return SessionResult(name, status, check_in, check_out, late, early, punches=punches)
+
+
+def _status(
+    check_in: datetime | None,
+    check_out: datetime | None,
+    late: int,
+    early: int,
+    end: datetime,
+    now: datetime | None,
+) -> SessionStatus:
+    session_over = now is None or now >= end
+    if check_in is None and check_out is None:
+        return SessionStatus.ABSENT if session_over else SessionStatus.NOT_YET_DUE
+    if check_in is None:
+        return SessionStatus.MISSING_CHECK_IN
+    if check_out is None:
+        if not session_over:
+            return SessionStatus.LATE if late else SessionStatus.NOT_YET_DUE
+        return SessionStatus.MISSING_CHECK_OUT
+    if late and early:
+        return SessionStatus.LATE_AND_LEFT_EARLY
+    if late:
+        return SessionStatus.LATE
+    if early:
+        return SessionStatus.LEFT_EARLY
+    return SessionStatus.PRESENT
+
+
+def _minute_of(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _late_minutes(check_in: datetime, start: datetime, grace: int) -> int:
+    """Minutes late counted from the scheduled start, seconds dropped; within grace = 0."""
+    late = _minute_of(check_in) - _minute_of(start)
+    return late if late > grace else 0
+
+
+def _early_minutes(check_out: datetime, end: datetime, grace: int) -> int:
+    early = _minute_of(end) - _minute_of(check_out)
+    return early if early > grace else 0

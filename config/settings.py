@@ -29,6 +29,33 @@ class AttendancePolicy(BaseModel):
     workdays: str = Field("0,1,2,3,4", description="weekday numbers, Monday = 0")
 
 
+class FacePolicy(BaseModel):
+    """Face enrollment, matching and camera settings (ATTENDANCE_FACES__<NAME>)."""
+
+    # Measured on shared/faces (HOG + dlib ResNet): same person 0.04-0.53, nearest other person 0.695.
+    # 0.58 sits nearer the genuine side because a false accept is someone else's punch.
+    threshold: float = Field(0.58, gt=0, lt=2, description="largest distance that still matches")
+    margin: float = Field(0.08, ge=0, lt=2, description="runner-up must be this much further away")
+    max_upload_bytes: int = Field(10_000_000, ge=1_000)
+    max_image_pixels: int = Field(40_000_000, ge=10_000, description="refuse larger images (pixel bombs)")
+    work_max_side: int = Field(1024, ge=160, description="photos are downscaled to this before detection")
+    min_face_px: int = Field(80, ge=20, description="smallest face height accepted for enrollment")
+    min_sharpness: float = Field(25.0, ge=0, description="variance of Laplacian on the 160 px face crop")
+    min_brightness: float = Field(50.0, ge=0, le=255)
+    max_brightness: float = Field(215.0, ge=0, le=255)
+    min_contrast: float = Field(20.0, ge=0, le=128, description="standard deviation of the face crop")
+    max_templates_per_person: int = Field(5, ge=1, le=20)
+    keep_photos: bool = Field(False, description="keep enrolled photos (encrypted); off by default (R13)")
+    camera_detect_width: int = Field(480, ge=160, description="frames are downscaled to this for detection")
+    camera_upsample: int = Field(0, ge=0, le=2, description="HOG upsampling of the detection frame")
+    camera_k: int = Field(3, ge=1, description="agreeing frames needed...")
+    camera_n: int = Field(5, ge=1, description="...out of this many recent frames")
+    debounce_seconds: int = Field(60, ge=0, description="one punch per person per window")
+    unknown_snapshot_limit: int = Field(0, ge=0, description="small unknown-face snapshots kept; 0 = none")
+    heartbeat_seconds: int = Field(30, ge=1)
+    gallery_sync_seconds: int = Field(300, ge=5)
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -45,6 +72,7 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     language: str = "vi"
     policy: AttendancePolicy = AttendancePolicy()
+    faces: FacePolicy = FacePolicy()
 
     @field_validator("timezone")
     @classmethod

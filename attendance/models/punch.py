@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -32,7 +32,8 @@ class Punch(SQLModel, table=True):
     source: str = Field(max_length=16)
     device_serial: str = Field(max_length=64)
     pin: str = Field(max_length=24, description="the device's user id")
-    device_time: datetime = Field(description="as the device reported it, naive device-local")
+    device_time: datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False),
+                                  description="as the device reported it, naive device-local")
     punched_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     state: int | None = Field(default=None, description="device in/out key: evidence only")

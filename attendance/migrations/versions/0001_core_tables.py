@@ -143,7 +143,7 @@ def upgrade() -> None:
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('device_serial', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('pin', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
-    sa.Column('device_time', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('device_time', sa.DateTime(timezone=False), nullable=False),
     sa.Column('punched_at', attendance.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.Integer(), nullable=True),

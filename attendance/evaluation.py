@@ -1,0 +1,196 @@
+"""Evaluate people over a date range: ledger + calendar + excuses -> session results.
+
+The one engine behind the day board, a person's month and the monthly reports. It loads
+everything in a few bulk queries, then applies the pure rules in memory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from attendance.calendar import UnitCalendar, unit_calendar
+from attendance.leave import approved_excuses
+from attendance.models import Punch, Staff, StaffAssignment, Unit
+from attendance.org import subtree_ids
+from attendance.rules import DayResult, DaySchedule, RulePolicy, evaluate_day
+from attendance.timeutil import to_utc, utcnow
+from config import get_settings
+
+# Above this many people, scan the period's punches once instead of filtering by id in SQL.
+_SCAN_THRESHOLD = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRef:
+    id: int
+    code: str
+    full_name: str
+    pin: str | None
+    position: str | None
+    start_date: date | None
+    end_date: date | None
+
+
+@dataclass(slots=True)
+class PersonPeriod:
+    """One person's evaluated days; `units` gives the unit each day was evaluated under."""
+
+    staff: StaffRef
+    days: list[DayResult] = field(default_factory=list)
+    units: list[int | None] = field(default_factory=list)
+
+
+def evaluate_period(
+    *,
+    session: Session,
+    start: date,
+    end: date,
+    unit: Unit | None = None,
+    staff_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+) -> list[PersonPeriod]:
+    """Every day from `start` to `end` for the unit's people (sub-units included) or the given ids.
+
+    A day on which the person was not employed, or (with a unit) belonged elsewhere, comes out
+    NOT_EMPLOYED. `now` (default: the clock) marks sessions not yet over as not yet due.
+    """
+    settings = get_settings()
+    policy = RulePolicy(settings.policy.window_before_minutes, settings.policy.window_after_minutes,
+                        settings.policy.duplicate_window_seconds)
+    unit_ids = set(subtree_ids(session=session, unit=unit)) if unit is not None else None
+    assignments = _assignments(session, start, end, unit_ids, staff_ids)
+    people = _staff(session, list(assignments))
+    if not people:
+        return []
+    units = {u.id: u for u in session.exec(select(Unit).where(Unit.id.in_(  # type: ignore[union-attr]
+        {a[0] for rows in assignments.values() for a in rows}))).scalars()}
+    calendars = _Calendars(session, units, start, end)
+    punches = _punches_by_day(session, people, start, end, calendars)
+    excuses = approved_excuses(session=session, staff_ids=list(people), start=start, end=end)
+    now = now or utcnow()
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    results: list[PersonPeriod] = []
+    for staff_id in sorted(people, key=lambda i: (people[i].full_name, people[i].code)):
+        ref = people[staff_id]
+        period = PersonPeriod(ref)
+        for day in days:
+            unit_id = _unit_on(assignments[staff_id], day)
+            employed = unit_id is not None and _employed(ref, day)
+            schedule = calendars.day(unit_id, day)
+            local_now = calendars.local_now(unit_id, now)
+            period.days.append(evaluate_day(
+                schedule, punches.get((staff_id, day), ()), excuses.get((staff_id, day), ()), policy,
+                now=local_now, employed=employed))
+            period.units.append(unit_id)
+        results.append(period)
+    return results
+
+
+class _Calendars:
+    """Day schedules and zones per unit, computed once per (unit, day)."""
+
+    def __init__(self, session: Session, units: dict[int, Unit], start: date, end: date) -> None:
+        self._session, self._units, self._start, self._end = session, units, start, end
+        self._calendars: dict[int | None, UnitCalendar] = {}
+        self._days: dict[tuple[int | None, date], DaySchedule] = {}
+        self._default_zone = ZoneInfo(get_settings().timezone)
+
+    def day(self, unit_id: int | None, day: date) -> DaySchedule:
+        key = (unit_id, day)
+        found = self._days.get(key)
+        if found is None:
+            found = self._days[key] = self._calendar(unit_id).day(day)
+        return found
+
+    def zone(self, unit_id: int | None) -> ZoneInfo:
+        unit = self._units.get(unit_id) if unit_id is not None else None
+        return ZoneInfo(unit.timezone) if unit is not None and unit.timezone else self._default_zone
+
+    def local_now(self, unit_id: int | None, now: datetime) -> datetime:
+        return now.astimezone(self.zone(unit_id)).replace(tzinfo=None)
+
+    def _calendar(self, unit_id: int | None) -> UnitCalendar:
+        found = self._calendars.get(unit_id)
+        if found is None:
+            unit = self._units.get(unit_id) if unit_id is not None else None
+            if unit is None:
+                unit = Unit(id=-1, name="", path="")
+            found = self._calendars[unit_id] = unit_calendar(
+                session=self._session, unit=unit, start=self._start, end=self._end)
+        return found
+
+
+def _assignments(session: Session, start: date, end: date, unit_ids: set[int] | None,
+                 staff_ids: Iterable[int] | None) -> dict[int, list[tuple[int, date, date | None]]]:
+    query = select(StaffAssignment.staff_id, StaffAssignment.unit_id, StaffAssignment.valid_from,
+                   StaffAssignment.valid_to).where(
+        StaffAssignment.valid_from <= end,
+        or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to >= start))  # type: ignore[union-attr]
+    wanted = set(staff_ids) if staff_ids is not None else None
+    result: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for staff_id, unit_id, valid_from, valid_to in session.execute(query):
+        if wanted is not None and staff_id not in wanted:
+            continue
+        if unit_ids is not None and unit_id not in unit_ids:
+            continue
+        result[staff_id].append((unit_id, valid_from, valid_to))
+    return result
+
+
+def _staff(session: Session, ids: list[int]) -> dict[int, StaffRef]:
+    people: dict[int, StaffRef] = {}
+    for offset in range(0, len(ids), 900):
+        rows = session.execute(select(Staff.id, Staff.code, Staff.full_name, Staff.pin, Staff.position,
+                                      Staff.start_date, Staff.end_date)
+                               .where(Staff.id.in_(ids[offset:offset + 900])))  # type: ignore[union-attr]
+        for row in rows:
+            people[row[0]] = StaffRef(*row)
+    return people
+
+
+def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, end: date,
+                    calendars: _Calendars) -> dict[tuple[int, date], list[datetime]]:
+    """Each person's non-quarantined punches, as local naive times grouped by local date."""
+    by_pin = {ref.pin: ref.id for ref in people.values() if ref.pin}
+    low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), calendars.zone(None))
+    high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), calendars.zone(None))
+    base = select(Punch.staff_id, Punch.pin, Punch.punched_at).where(
+        Punch.punched_at >= low, Punch.punched_at < high, Punch.quarantined.is_(False))  # type: ignore[attr-defined]
+    queries = []
+    if len(people) > _SCAN_THRESHOLD:
+        queries.append(base)
+    else:
+        ids, pins = list(people), list(by_pin)
+        queries.append(base.where(Punch.staff_id.in_(ids)))  # type: ignore[union-attr]
+        if pins:
+            queries.append(base.where(and_(Punch.staff_id.is_(None), Punch.pin.in_(pins))))  # type: ignore[union-attr]
+    zone = calendars.zone(None)
+    grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
+    for query in queries:
+        for staff_id, pin, punched_at in session.execute(query):
+            owner = staff_id if staff_id is not None else by_pin.get(pin)
+            if owner is None or owner not in people:
+                continue
+            local = punched_at.astimezone(zone).replace(tzinfo=None)
+            day = local.date()
+            if start <= day <= end:
+                grouped[(owner, day)].append(local)
+    return grouped
+
+
+def _unit_on(rows: list[tuple[int, date, date | None]], day: date) -> int | None:
+    for unit_id, valid_from, valid_to in rows:
+        if valid_from <= day and (valid_to is None or day <= valid_to):
+            return unit_id
+    return None
+
+
+def _employed(ref: StaffRef, day: date) -> bool:
+    return (ref.start_date is None or ref.start_date <= day) and (ref.end_date is None or day <= ref.end_date)

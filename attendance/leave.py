@@ -1,0 +1,186 @@
+"""Leave requests and explanations: file, approve, reject, cancel; manual punches by HR.
+
+Approved requests excuse the sessions they cover (DOMAIN.md R8-R9). Every decision is audited;
+raw punches are never edited: a manual punch is a new ledger entry with its reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from attendance import audit
+from attendance.errors import Conflict, InvalidInput, NotFound, OutsideEmployment
+from attendance.ledger import IngestResult, PunchIn, ingest_punches
+from attendance.models import ExcuseKind, PunchSource, Request, RequestStatus, RequestType, SessionPart, Staff
+from attendance.rules import Excuse, SessionName
+from attendance.timeutil import utcnow
+
+MANUAL_DEVICE = "manual"
+MAX_REQUEST_DAYS = 366
+_PART_SESSIONS = {
+    SessionPart.ALL: frozenset({SessionName.MORNING, SessionName.AFTERNOON}),
+    SessionPart.MORNING: frozenset({SessionName.MORNING}),
+    SessionPart.AFTERNOON: frozenset({SessionName.AFTERNOON}),
+}
+
+
+def file_request(*, session: Session, staff: Staff, type: str, kind: str | None, start_date: date,
+                 end_date: date | None = None, part: str = SessionPart.ALL, reason: str = "",
+                 actor: str) -> Request:
+    """File a leave request or an explanation; it waits for a head's decision."""
+    request_type = _enum(RequestType, type, "request type")
+    if request_type is RequestType.EXPLANATION:
+        kind = ExcuseKind.EXPLANATION
+        if not reason.strip():
+            raise InvalidInput("an explanation needs a reason")
+    excuse_kind = _enum(ExcuseKind, kind or "", "leave kind")
+    if request_type is RequestType.LEAVE and excuse_kind is ExcuseKind.EXPLANATION:
+        raise InvalidInput("'explanation' is not a leave kind")
+    end_date = end_date or start_date
+    if end_date < start_date:
+        raise InvalidInput("the request ends before it starts")
+    if (end_date - start_date).days >= MAX_REQUEST_DAYS:
+        raise InvalidInput(f"a request covers at most {MAX_REQUEST_DAYS} days")
+    session_part = _enum(SessionPart, part, "session part")
+    if (staff.start_date and start_date < staff.start_date) or (staff.end_date and end_date > staff.end_date):
+        raise OutsideEmployment(f"{staff.full_name} is not employed for the whole of {start_date} – {end_date}")
+    _check_no_overlap(session, staff, start_date, end_date, session_part)
+    row = Request(staff_id=staff.id, type=request_type, kind=excuse_kind, start_date=start_date,
+                  end_date=end_date, part=session_part, reason=reason.strip(), created_by=actor,
+                  created_at=utcnow())
+    session.add(row)
+    session.flush()
+    audit.record(session=session, actor=actor, action=f"{request_type.value}.file", entity="request",
+                 entity_id=row.id, after=audit.snapshot(row))
+    return row
+
+
+def get_request(*, session: Session, request_id: int) -> Request:
+    row = session.get(Request, request_id)
+    if row is None:
+        raise NotFound(f"no request with id {request_id}")
+    return row
+
+
+def decide(*, session: Session, request: Request, approve: bool, actor: str, comment: str | None = None) -> Request:
+    """Approve or reject a pending request."""
+    if request.status != RequestStatus.PENDING:
+        raise Conflict(f"request {request.id} is already {request.status}")
+    before = audit.snapshot(request)
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    request.decided_by, request.decided_at, request.decision_comment = actor, utcnow(), comment
+    session.add(request)
+    session.flush()
+    audit.record(session=session, actor=actor, action=f"{request.type}.{request.status}", entity="request",
+                 entity_id=request.id, before=before, after=audit.snapshot(request), reason=comment)
+    return request
+
+
+def cancel(*, session: Session, request: Request, actor: str) -> Request:
+    """Withdraw a request that is still pending."""
+    if request.status != RequestStatus.PENDING:
+        raise Conflict(f"only a pending request can be cancelled; this one is {request.status}")
+    before = audit.snapshot(request)
+    request.status = RequestStatus.CANCELLED
+    session.add(request)
+    session.flush()
+    audit.record(session=session, actor=actor, action=f"{request.type}.cancel", entity="request",
+                 entity_id=request.id, before=before, after=audit.snapshot(request))
+    return request
+
+
+def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: str, actor: str) -> IngestResult:
+    """HR records a punch the person made but no device kept: a new ledger entry, with its reason."""
+    if not reason.strip():
+        raise InvalidInput("a manual punch needs a reason")
+    if at.tzinfo is None:
+        raise InvalidInput("a manual punch needs a time with its zone")
+    pin = staff.pin or f"staff-{staff.id}"
+    result = ingest_punches(session=session, punches=[PunchIn(
+        source=PunchSource.MANUAL, device_serial=MANUAL_DEVICE, pin=pin, device_time=at,
+        staff_id=staff.id, note=reason.strip(), created_by=actor)])
+    if result.rejected:
+        raise InvalidInput(result.rejected[0].reason)
+    audit.record(session=session, actor=actor, action="punch.manual", entity="staff", entity_id=staff.id,
+                 after={"at": at.isoformat(), "stored": result.stored}, reason=reason.strip())
+    return result
+
+
+def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date, end: date
+                     ) -> dict[tuple[int, date], list[Excuse]]:
+    """Approved requests overlapping [start, end], as excuses per (staff, day)."""
+    ids = list(staff_ids)
+    result: dict[tuple[int, date], list[Excuse]] = defaultdict(list)
+    for offset in range(0, len(ids), 900):
+        rows = session.exec(select(Request).where(
+            col(Request.staff_id).in_(ids[offset:offset + 900]), Request.status == RequestStatus.APPROVED,
+            Request.start_date <= end, Request.end_date >= start))
+        for row in rows:
+            excuse = Excuse(kind=row.kind, sessions=_PART_SESSIONS[SessionPart(row.part)], request_id=row.id)
+            day = max(row.start_date, start)
+            while day <= min(row.end_date, end):
+                result[(row.staff_id, day)].append(excuse)
+                day += timedelta(days=1)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveBalance:
+    year: int
+    entitled_days: float
+    used_days: float
+
+    @property
+    def remaining_days(self) -> float:
+        return self.entitled_days - self.used_days
+
+
+def annual_leave_entitlement(staff: Staff, year: int) -> float:
+    """12 days, plus one per full 5 years of service (DOMAIN.md R8)."""
+    if staff.start_date is None:
+        return 12.0
+    years = max(0, year - staff.start_date.year)
+    return 12.0 + years // 5
+
+
+def leave_balance(*, session: Session, staff: Staff, year: int, workdays: Iterable[date] | None = None) -> LeaveBalance:
+    """Annual leave entitled and used (approved) in `year`; a half-day request counts 0.5.
+
+    `workdays`, when given, limits counting to working days (the caller's calendar)."""
+    allowed = set(workdays) if workdays is not None else None
+    used = 0.0
+    rows = session.exec(select(Request).where(
+        Request.staff_id == staff.id, Request.status == RequestStatus.APPROVED,
+        Request.kind == ExcuseKind.ANNUAL_LEAVE, Request.start_date <= date(year, 12, 31),
+        Request.end_date >= date(year, 1, 1)))
+    for row in rows:
+        weight = 1.0 if row.part == SessionPart.ALL else 0.5
+        day = max(row.start_date, date(year, 1, 1))
+        while day <= min(row.end_date, date(year, 12, 31)):
+            if (allowed is None and day.weekday() < 5) or (allowed is not None and day in allowed):
+                used += weight
+            day += timedelta(days=1)
+    return LeaveBalance(year, annual_leave_entitlement(staff, year), used)
+
+
+def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, part: SessionPart) -> None:
+    rows = session.exec(select(Request).where(
+        Request.staff_id == staff.id,
+        col(Request.status).in_([RequestStatus.PENDING, RequestStatus.APPROVED]),
+        Request.start_date <= end, Request.end_date >= start))
+    for row in rows:
+        if _PART_SESSIONS[SessionPart(row.part)] & _PART_SESSIONS[part]:
+            raise Conflict(f"overlaps request {row.id} ({row.kind}, {row.start_date} – {row.end_date}, {row.status})")
+
+
+def _enum(enum_type, value, what):  # type: ignore[no-untyped-def]
+    try:
+        return enum_type(value)
+    except ValueError as err:
+        allowed = ", ".join(e.value for e in enum_type)
+        raise InvalidInput(f"unknown {what} {value!r}; expected one of: {allowed}") from err

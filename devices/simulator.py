@@ -1,0 +1,397 @@
+"""A simulated ZKTeco terminal: its memory, its clock, and the protocol logic of one session."""
+
+from __future__ import annotations
+
+import random
+import struct
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from devices import zkproto as zk
+from devices.zkproto import Packet, RawPunch, RawUser
+
+UDP_DATA_MAX = 1024
+
+
+@dataclass(slots=True)
+class Faults:
+    """Misbehaviour to switch on for tests; all off by default."""
+
+    delay_seconds: float = 0.0  # answer every command this late
+    drop_reads: int = 0  # cut this many upcoming punch-buffer chunk reads in the middle
+    refuse: bool = False  # close every connection at once (UDP: stay silent)
+
+
+@dataclass(slots=True)
+class TerminalConfig:
+    serial: str = "SIM0000000001"
+    user_format: int = 72
+    punch_format: int = 16
+    comm_key: int = 0
+    firmware: str = "Ver 6.60 Apr 28 2017"
+    platform: str = "ZMM220_TFT"
+    device_name: str = "SIM-F18"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    drift_seconds: float = 0.0
+    user_capacity: int = 3000
+    record_capacity: int = 200_000
+    inline_limit: int = 1016  # data sets up to this size come inline (fits one UDP reply)
+    event_size: int | None = None  # live event payload size: 12, 32, 36 or 52
+
+    def __post_init__(self) -> None:
+        if self.user_format not in zk.USER_FORMATS:
+            raise ValueError(f"user format must be 28 or 72, not {self.user_format}")
+        if self.punch_format not in zk.PUNCH_FORMATS:
+            raise ValueError(f"punch format must be 8, 16 or 40, not {self.punch_format}")
+        if self.event_size is None:
+            self.event_size = {8: 12, 16: 32, 40: 36}[self.punch_format]
+
+
+@dataclass(slots=True)
+class Stats:
+    sessions_now: int = 0
+    max_sessions: int = 0
+    sessions_total: int = 0
+    buffer_reads: int = 0
+
+
+class SimTerminal:
+    """One terminal's memory and clock, shared by every session (thread-safe)."""
+
+    def __init__(self, config: TerminalConfig | None = None, faults: Faults | None = None) -> None:
+        self.config = config or TerminalConfig()
+        self.faults = faults or Faults()
+        self.users: dict[int, RawUser] = {}
+        self.punches: list[RawPunch] = []
+        self.enabled = True
+        self.stats = Stats()
+        self.lock = threading.RLock()
+        self._held: list[RawPunch] = []  # punches made while disabled wait for enable
+        self._listeners: list[Callable[[RawPunch], None]] = []
+        self._clock_offset = timedelta(seconds=self.config.drift_seconds)
+
+    # --- clock ------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The terminal's own clock: naive local time in its zone, plus drift."""
+        local = datetime.now(UTC).astimezone(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
+        return (local + self._clock_offset).replace(microsecond=0)
+
+    def set_clock(self, device_time: datetime) -> None:
+        local = datetime.now(UTC).astimezone(ZoneInfo(self.config.timezone)).replace(tzinfo=None)
+        self._clock_offset = device_time - local
+
+    def set_drift(self, seconds: float) -> None:
+        self._clock_offset = timedelta(seconds=seconds)
+
+    # --- memory -----------------------------------------------------------------------------
+    def add_user(self, user_id: str, name: str = "", privilege: int = 0, card: int = 0, password: str = "") -> RawUser:
+        with self.lock:
+            existing = self.user_by_id(user_id)
+            uid = existing.uid if existing else max(self.users, default=0) + 1
+            user = RawUser(uid, str(user_id), name, privilege, password, card)
+            self.users[uid] = user
+            return user
+
+    def user_by_id(self, user_id: str) -> RawUser | None:
+        with self.lock:
+            return next((u for u in self.users.values() if u.user_id == str(user_id)), None)
+
+    def add_punch(self, user_id: str, when: datetime | None = None, status: int = 0, punch: int = 1) -> RawPunch:
+        """Someone punches now (or at `when`, device-local): stored, and sent to live listeners."""
+        return self.add_raw_punch(user_id, zk.encode_time(when or self.now()), status, punch)
+
+    def add_raw_punch(self, user_id: str, raw_time: int, status: int = 0, punch: int = 1) -> RawPunch:
+        with self.lock:
+            user = self.user_by_id(user_id)
+            uid = user.uid if user else int(user_id) if str(user_id).isdigit() else 0
+            record = RawPunch(uid, str(user_id), raw_time, status, punch)
+            if not self.enabled:
+                self._held.append(record)
+                return record
+            self.punches.append(record)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(record)
+        return record
+
+    def add_garbage(self) -> list[RawPunch]:
+        """Records with impossible dates, as broken terminals hold: 2000-01-01, 2099, 31 February."""
+        user_id = next(iter(self.users.values())).user_id if self.users else "1"
+        year = self.now().year
+        raws = [zk.encode_raw_time(2000, 1, 1), zk.encode_raw_time(2099, 12, 31, 23, 0, 0),
+                zk.encode_raw_time(year, 2, 31, 8, 0, 0)]
+        return [self.add_raw_punch(user_id, raw, 0, 1) for raw in raws]
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self.punches.clear()
+
+    def set_enabled(self, enabled: bool) -> None:
+        with self.lock:
+            self.enabled = enabled
+            held, self._held = self._held, []
+        for record in held if enabled else ():
+            self.add_raw_punch(record.user_id, record.time, record.status, record.punch)
+
+    def subscribe(self, listener: Callable[[RawPunch], None]) -> None:
+        with self.lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[RawPunch], None]) -> None:
+        with self.lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def users_buffer(self) -> bytes:
+        with self.lock:
+            size = self.config.user_format
+            body = b"".join(zk.pack_user(u, size) for u in sorted(self.users.values(), key=lambda u: u.uid))
+        return struct.pack("<I", len(body)) + body
+
+    def punches_buffer(self) -> bytes:
+        with self.lock:
+            size = self.config.punch_format
+            body = b"".join(zk.pack_punch(p, size) for p in self.punches)
+        return struct.pack("<I", len(body)) + body
+
+    def sizes(self) -> bytes:
+        with self.lock:
+            fields = [0] * 20
+            fields[4] = len(self.users)
+            fields[8] = len(self.punches)
+            fields[12] = sum(1 for u in self.users.values() if u.card)
+            fields[14] = 10 * self.config.user_capacity
+            fields[15] = self.config.user_capacity
+            fields[16] = self.config.record_capacity
+            fields[17] = fields[14]
+            fields[18] = self.config.user_capacity - len(self.users)
+            fields[19] = self.config.record_capacity - len(self.punches)
+        return struct.pack("<20i", *fields) + struct.pack("<3i", 0, 0, 0)
+
+    def session_started(self) -> None:
+        with self.lock:
+            self.stats.sessions_now += 1
+            self.stats.sessions_total += 1
+            self.stats.max_sessions = max(self.stats.max_sessions, self.stats.sessions_now)
+
+    def session_ended(self) -> None:
+        with self.lock:
+            self.stats.sessions_now -= 1
+
+
+def generate(terminal: SimTerminal, *, users: int, punches: int, seed: int = 1,
+             names: Iterable[tuple[str, str]] | None = None, end: datetime | None = None) -> None:
+    """Fill a terminal with staff (PINs 1..N, or `names`) and punches at distinct times before `end`."""
+    rng = random.Random(seed)
+    people = list(names) if names is not None else [(str(i), f"NV {i}") for i in range(1, users + 1)]
+    for pin, name in people:
+        terminal.add_user(pin, name, card=rng.randint(0, 1) * rng.randint(1000000, 9999999))
+    if not people or punches <= 0:
+        return
+    end = end or terminal.now() - timedelta(minutes=1)
+    step = max(1, min(3600, 30 * 86400 // punches))
+    start = end - timedelta(seconds=step * punches)
+    pins = [pin for pin, _ in people]
+    records = []
+    for i in range(punches):
+        when = start + timedelta(seconds=step * i)
+        pin = pins[i % len(pins)]
+        user = terminal.user_by_id(pin)
+        records.append(RawPunch(user.uid if user else 0, pin, zk.encode_time(when), rng.choice((0, 1)), 1))
+    with terminal.lock:
+        terminal.punches.extend(records)
+
+
+@dataclass(slots=True)
+class Reply:
+    """What a session answers: frames to send one by one, then maybe a cut."""
+
+    frames: list[bytes] = field(default_factory=list)
+    cut_after: int | None = None  # send only this many bytes of the last frame, then drop
+    close: bool = False
+
+
+class SimSession:
+    """The protocol logic of one client session, free of sockets."""
+
+    def __init__(self, terminal: SimTerminal, *, udp: bool) -> None:
+        self.terminal = terminal
+        self.udp = udp
+        self.session_id = random.randint(1, 0xFFFE)
+        self.connected = False
+        self.authenticated = False
+        self.buffer: bytes = b""
+        self.buffer_is_punches = False
+        self.live = False
+
+    def handle(self, packet: Packet) -> Reply:
+        """Answer one client packet (an empty Reply means: say nothing)."""
+        cmd = packet.command
+        if cmd == zk.CMD_ACK_OK:
+            return Reply()
+        if cmd == zk.CMD_CONNECT:
+            self.connected = True
+            self.authenticated = self.terminal.config.comm_key == 0
+            self.terminal.session_started()
+            code = zk.CMD_ACK_OK if self.authenticated else zk.CMD_ACK_UNAUTH
+            return self._reply(packet, code)
+        if cmd == zk.CMD_AUTH:
+            if self.connected and zk.check_commkey(self.terminal.config.comm_key, self.session_id, packet.payload):
+                self.authenticated = True
+                return self._reply(packet, zk.CMD_ACK_OK)
+            return self._reply(packet, zk.CMD_ACK_UNAUTH)
+        if not self.authenticated:
+            return self._reply(packet, zk.CMD_ACK_UNAUTH)
+        handler = _HANDLERS.get(cmd)
+        if handler is None:
+            return self._reply(packet, zk.CMD_ACK_UNKNOWN)
+        return handler(self, packet)
+
+    def close(self) -> None:
+        if self.connected:
+            self.connected = False
+            self.terminal.session_ended()
+
+    def event_frame(self, record: RawPunch, when: datetime) -> bytes:
+        """A live event for one punch, in the terminal's event size."""
+        size = self.terminal.config.event_size
+        stamp = zk.encode_timehex(when)
+        if size == 12:
+            payload = struct.pack("<IBB6s", int(record.user_id), record.status, record.punch, stamp)
+        else:
+            payload = struct.pack("<24sBB6s", record.user_id.encode()[:24], record.status, record.punch, stamp)
+            payload += b"\x00" * ((size or 32) - 32)
+        return zk.make_packet(zk.CMD_REG_EVENT, zk.EF_ATTLOG, 0, payload)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _reply(self, packet: Packet, code: int, payload: bytes = b"") -> Reply:
+        return Reply([zk.make_packet(code, self.session_id, packet.reply_id, payload)])
+
+    def _ok(self, packet: Packet, payload: bytes = b"") -> Reply:
+        return self._reply(packet, zk.CMD_ACK_OK, payload)
+
+    def _exit(self, packet: Packet) -> Reply:
+        reply = self._ok(packet)
+        self.close()
+        reply.close = not self.udp
+        return reply
+
+    def _options(self, packet: Packet) -> Reply:
+        key = packet.payload.split(b"\x00")[0].decode(errors="replace")
+        cfg = self.terminal.config
+        values = {"~SerialNumber": cfg.serial, "~Platform": cfg.platform, "~DeviceName": cfg.device_name,
+                  "MAC": "00:17:61:10:50:01", "~ZKFPVersion": "10", "ZKFaceVersion": "0",
+                  "~ExtendFmt": "1" if cfg.punch_format == 40 else "0",
+                  "~UserExtFmt": "1" if cfg.user_format == 72 else "0", "FaceFunOn": "0",
+                  "CompatOldFirmware": "0", "IPAddress": "127.0.0.1", "NetMask": "255.255.255.0",
+                  "GATEIPAddress": "0.0.0.0"}
+        if key not in values:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        return self._ok(packet, f"{key}={values[key]}".encode() + b"\x00")
+
+    def _prepare_buffer(self, packet: Packet) -> Reply:
+        if len(packet.payload) < 11:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        _flag, command, _fct, _ext = struct.unpack("<bhii", packet.payload[:11])
+        if command == zk.CMD_USERTEMP_RRQ:
+            self.buffer, self.buffer_is_punches = self.terminal.users_buffer(), False
+        elif command == zk.CMD_ATTLOG_RRQ:
+            self.buffer, self.buffer_is_punches = self.terminal.punches_buffer(), True
+        else:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        with self.terminal.lock:
+            self.terminal.stats.buffer_reads += 1
+        if len(self.buffer) <= self.terminal.config.inline_limit:
+            return self._reply(packet, zk.CMD_DATA, self.buffer)
+        return self._ok(packet, struct.pack("<BI", 0, len(self.buffer)) + b"\x00" * 4)
+
+    def _read_buffer(self, packet: Packet) -> Reply:
+        start, length = struct.unpack("<ii", packet.payload[:8])
+        chunk = self.buffer[start : start + length]
+        frames = [zk.make_packet(zk.CMD_PREPARE_DATA, self.session_id, packet.reply_id,
+                                 struct.pack("<II", len(chunk), 0))]
+        if self.udp:
+            frames += [zk.make_packet(zk.CMD_DATA, self.session_id, packet.reply_id, chunk[i : i + UDP_DATA_MAX])
+                       for i in range(0, len(chunk), UDP_DATA_MAX)]
+        else:
+            frames.append(zk.make_packet(zk.CMD_DATA, self.session_id, packet.reply_id, chunk))
+        frames.append(zk.make_packet(zk.CMD_ACK_OK, self.session_id, packet.reply_id))
+        faults = self.terminal.faults
+        if self.buffer_is_punches and faults.drop_reads > 0:
+            faults.drop_reads -= 1
+            if self.udp:
+                return Reply(frames[: 1 + max(1, (len(frames) - 2) // 2)], cut_after=None, close=True)
+            return Reply(frames[:2], cut_after=len(frames[1]) // 2, close=True)
+        return Reply(frames)
+
+    def _set_user(self, packet: Packet) -> Reply:
+        record = packet.payload
+        if len(record) not in (28, 72):
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        try:
+            user = zk.unpack_user(record)
+            if self.terminal.config.user_format == 28:
+                int(user.user_id)
+        except (ValueError, struct.error):
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        with self.terminal.lock:
+            for uid, other in list(self.terminal.users.items()):
+                if other.user_id == user.user_id and uid != user.uid:
+                    del self.terminal.users[uid]
+            self.terminal.users[user.uid] = user
+        return self._ok(packet)
+
+    def _delete_user(self, packet: Packet) -> Reply:
+        (uid,) = struct.unpack("<h", packet.payload[:2])
+        with self.terminal.lock:
+            self.terminal.users.pop(uid, None)
+        return self._ok(packet)
+
+    def _set_time(self, packet: Packet) -> Reply:
+        try:
+            when = zk.decode_time(struct.unpack("<I", packet.payload[:4])[0])
+        except (ValueError, struct.error):
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        self.terminal.set_clock(when)
+        return self._ok(packet)
+
+    def _reg_event(self, packet: Packet) -> Reply:
+        flags = struct.unpack("<I", packet.payload[:4])[0] if len(packet.payload) >= 4 else 0
+        self.live = bool(flags)
+        return self._ok(packet)
+
+    def _clear_all(self, packet: Packet) -> Reply:
+        with self.terminal.lock:
+            self.terminal.users.clear()
+            self.terminal.punches.clear()
+        return self._ok(packet)
+
+    def _enable(self, packet: Packet) -> Reply:
+        self.terminal.set_enabled(packet.command == zk.CMD_ENABLEDEVICE)
+        return self._ok(packet)
+
+
+_HANDLERS: dict[int, Callable[[SimSession, Packet], Reply]] = {
+    zk.CMD_EXIT: SimSession._exit,
+    zk.CMD_GET_VERSION: lambda s, p: s._ok(p, s.terminal.config.firmware.encode() + b"\x00"),
+    zk.CMD_OPTIONS_RRQ: SimSession._options,
+    zk.CMD_GET_FREE_SIZES: lambda s, p: s._ok(p, s.terminal.sizes()),
+    zk.CMD_PREPARE_BUFFER: SimSession._prepare_buffer,
+    zk.CMD_READ_BUFFER: SimSession._read_buffer,
+    zk.CMD_FREE_DATA: lambda s, p: s._ok(p),
+    zk.CMD_GET_TIME: lambda s, p: s._ok(p, struct.pack("<I", zk.encode_time(s.terminal.now()))),
+    zk.CMD_SET_TIME: SimSession._set_time,
+    zk.CMD_USER_WRQ: SimSession._set_user,
+    zk.CMD_DELETE_USER: SimSession._delete_user,
+    zk.CMD_REFRESHDATA: lambda s, p: s._ok(p),
+    zk.CMD_CLEAR_ATTLOG: lambda s, p: (s.terminal.clear_log(), s._ok(p))[1],
+    zk.CMD_CLEAR_DATA: SimSession._clear_all,
+    zk.CMD_ENABLEDEVICE: SimSession._enable,
+    zk.CMD_DISABLEDEVICE: SimSession._enable,
+    zk.CMD_REG_EVENT: SimSession._reg_event,
+    zk.CMD_CANCELCAPTURE: lambda s, p: s._ok(p),
+    zk.CMD_STARTVERIFY: lambda s, p: s._ok(p),
+}

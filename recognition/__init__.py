@@ -1,0 +1,1 @@
+"""Face recognition: enrollment with consent, encrypted templates, the matcher and the door camera."""

@@ -1,0 +1,236 @@
+"""The camera loop: frame -> detect -> encode -> match -> liveness -> k-of-n -> debounce -> outbox -> server."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from attendance.timeutil import utcnow
+from config.settings import FacePolicy
+from recognition.camera.gallery_cache import GalleryCache
+from recognition.camera.liveness import LivenessGate, PassThroughGate
+from recognition.camera.outbox import Outbox, OutboxPunch
+from recognition.camera.sinks import PunchSink
+from recognition.camera.voting import UNKNOWN, Debouncer, Voter
+from recognition.cameras import CameraHealth
+from recognition.engine import FaceBox, FaceEngine
+from recognition.errors import DeliveryFailed
+from recognition.gallery import Gallery, Match, Matcher
+from recognition.imaging import bgr_to_rgb
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(seconds=60)
+
+
+@dataclass(slots=True)
+class CameraStats:
+    frames: int = 0
+    faces: int = 0
+    decisions: int = 0
+    punches_queued: int = 0
+    unknown_events: int = 0
+    spoofs_refused: int = 0
+    delivered: int = 0
+    delivery_failures: int = 0
+    last_error: str | None = None
+    frame_seconds: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameResult:
+    boxes: list[FaceBox]
+    matches: list[Match]
+    decided: list[int]
+    punched: list[int]
+    seconds: float
+
+
+class CameraService:
+    """One camera: owns its voter, debouncer, outbox and gallery copy; delivers through a `PunchSink`."""
+
+    def __init__(
+        self,
+        *,
+        serial: str,
+        engine: FaceEngine,
+        sink: PunchSink,
+        outbox: Outbox,
+        policy: FacePolicy,
+        gallery_cache: GalleryCache | None = None,
+        liveness: LivenessGate | None = None,
+        snapshot_dir: Path | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.serial = serial
+        self.engine = engine
+        self.sink = sink
+        self.outbox = outbox
+        self.policy = policy
+        self.cache = gallery_cache
+        self.liveness: LivenessGate = liveness or PassThroughGate()
+        self.snapshot_dir = snapshot_dir
+        self.clock = clock
+        self.stats = CameraStats()
+        self.voter = Voter(policy.camera_k, policy.camera_n)
+        window = timedelta(seconds=policy.debounce_seconds)
+        self.debouncer = Debouncer(window)
+        self.unknown_debouncer = Debouncer(window)
+        self.matcher = self._matcher(Gallery([]))
+        self._next_delivery = self._next_heartbeat = self._next_sync = datetime.min.replace(tzinfo=utcnow().tzinfo)
+        self._backoff = timedelta(seconds=2)
+        self._last_unknown: np.ndarray | None = None
+
+    def start(self) -> None:
+        """Load the cached gallery, then try the server's current one."""
+        cached = self.cache.load() if self.cache else None
+        if cached is not None:
+            self.matcher = self._matcher(cached)
+        self.sync_gallery()
+
+    def run(self, frames: Iterable[np.ndarray], *, max_frames: int | None = None) -> CameraStats:
+        """Process frames until the source ends (or `max_frames`), then deliver what is pending."""
+        self.start()
+        for frame in frames:
+            now = self.clock()
+            self.process_frame(frame, now)
+            self.tick(now)
+            if max_frames is not None and self.stats.frames >= max_frames:
+                break
+        self.flush(force=True)
+        self.heartbeat()
+        return self.stats
+
+    def process_frame(self, frame_bgr: np.ndarray, at: datetime) -> FrameResult:
+        """Everything one frame contributes; punches go to the outbox, not yet to the server."""
+        started = time.perf_counter()
+        rgb = bgr_to_rgb(frame_bgr)
+        boxes = self.engine.detect_downscaled(rgb, max_width=self.policy.camera_detect_width,
+                                              upsample=self.policy.camera_upsample)
+        matches = self.matcher.identify_many(self.engine.encode(rgb, boxes)) if boxes else []
+        labels = {self._label(rgb, box, match) for box, match in zip(boxes, matches, strict=True)}
+        labels.discard(None)
+        decided = self.voter.push(label for label in labels if label is not None)
+        punched = [label for label in decided if self._decide(label, at)]
+        seconds = time.perf_counter() - started
+        self.stats.frames += 1
+        self.stats.faces += len(boxes)
+        if boxes and len(self.stats.frame_seconds) < 100_000:
+            self.stats.frame_seconds.append(seconds)
+        return FrameResult(boxes, matches, decided, punched, seconds)
+
+    def tick(self, now: datetime) -> None:
+        """Periodic work between frames: delivery, heartbeat, gallery sync."""
+        self.flush()
+        if now >= self._next_heartbeat:
+            self.heartbeat()
+        if now >= self._next_sync:
+            self.sync_gallery()
+
+    def flush(self, *, force: bool = False) -> int:
+        """Deliver pending punches; on failure keep them and back off (2 s doubling to 60 s)."""
+        now = self.clock()
+        if not force and now < self._next_delivery:
+            return 0
+        delivered = 0
+        while batch := self.outbox.pending(200):
+            ids = [p.id for p in batch if p.id is not None]
+            try:
+                self.sink.deliver(self.serial, batch)
+            except DeliveryFailed as err:
+                self.outbox.mark_failed(ids, str(err))
+                self._failed(str(err), now)
+                return delivered
+            # marked only after the server has acknowledged; a lost ack means a resend the ledger dedupes
+            self.outbox.mark_delivered(ids)
+            delivered += len(ids)
+        self.stats.delivered += delivered
+        self.stats.last_error = None
+        self._backoff = timedelta(seconds=2)
+        self._next_delivery = now
+        return delivered
+
+    def heartbeat(self) -> None:
+        pending, delivered = self.outbox.counts()
+        health = CameraHealth(self.stats.frames, self.stats.decisions, pending, delivered,
+                              len(self.matcher.gallery), self.stats.last_error)
+        now = self.clock()
+        self._next_heartbeat = now + timedelta(seconds=self.policy.heartbeat_seconds)
+        try:
+            self.sink.heartbeat(self.serial, health)
+        except DeliveryFailed as err:
+            self.stats.last_error = str(err)
+
+    def sync_gallery(self) -> bool:
+        """Replace the gallery if the server has a newer one; True if it changed."""
+        now = self.clock()
+        self._next_sync = now + timedelta(seconds=self.policy.gallery_sync_seconds)
+        try:
+            gallery = self.sink.fetch_gallery(self.matcher.gallery.version)
+        except DeliveryFailed as err:
+            self.stats.last_error = str(err)
+            log.warning("gallery sync failed, keeping %d people: %s", len(self.matcher.gallery), err)
+            return False
+        if gallery is None:
+            return False
+        self.matcher = self._matcher(gallery)
+        if self.cache:
+            self.cache.save(gallery)
+        return True
+
+    def _label(self, rgb: np.ndarray, box: FaceBox, match: Match) -> int | None:
+        if match.person is None:
+            self._last_unknown = rgb[box.top : box.bottom, box.left : box.right]
+            return UNKNOWN
+        verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=match.person.staff_id)
+        if not verdict.live:
+            self.stats.spoofs_refused += 1
+            log.warning("liveness refused staff %s: %s", match.person.staff_id, verdict.reason)
+            return None
+        return match.person.staff_id
+
+    def _decide(self, label: int, at: datetime) -> bool:
+        self.voter.forget(label)
+        if label == UNKNOWN:
+            if self.unknown_debouncer.allow(UNKNOWN, at):
+                self.stats.unknown_events += 1
+                self._keep_snapshot(at)
+            return False
+        self.stats.decisions += 1
+        if not self.debouncer.allow(label, at):
+            return False
+        person = next(p for p in self.matcher.gallery.people if p.staff_id == label)
+        queued = self.outbox.add(OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0),
+                                             note="camera"))
+        self.stats.punches_queued += int(queued)
+        return queued
+
+    def _keep_snapshot(self, at: datetime) -> None:
+        limit = self.policy.unknown_snapshot_limit
+        if not limit or self.snapshot_dir is None or self._last_unknown is None or not self._last_unknown.size:
+            return
+        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        crop = self._last_unknown
+        scale = 96 / max(crop.shape[:2])
+        if scale < 1:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        name = self.snapshot_dir / f"unknown-{at.strftime('%Y%m%dT%H%M%S')}.jpg"
+        cv2.imwrite(str(name), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+        for old in sorted(self.snapshot_dir.glob("unknown-*.jpg"))[:-limit]:
+            old.unlink(missing_ok=True)
+
+    def _failed(self, error: str, now: datetime) -> None:
+        self.stats.delivery_failures += 1
+        self.stats.last_error = error
+        self._next_delivery = now + self._backoff
+        self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+        log.warning("delivery failed, punches stay in the outbox: %s", error)
+
+    def _matcher(self, gallery: Gallery) -> Matcher:
+        return Matcher(gallery, threshold=self.policy.threshold, margin=self.policy.margin)

@@ -1,0 +1,110 @@
+"""Where a camera sends punches and heartbeats and gets its gallery: in-process or over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+import httpx
+
+from recognition.cameras import CameraHealth, CameraPunch, ingest_camera_punches, record_heartbeat
+from recognition.crypto import TemplateCipher
+from recognition.errors import DeliveryFailed
+from recognition.gallery import Gallery
+from recognition.camera.outbox import OutboxPunch
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    stored: int
+    duplicates: int
+
+
+class PunchSink(Protocol):
+    """The server as the camera sees it; every method raises DeliveryFailed when it is unreachable."""
+
+    def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt: ...
+
+    def heartbeat(self, serial: str, health: CameraHealth) -> None: ...
+
+    def fetch_gallery(self, known_version: str | None) -> Gallery | None:
+        """The current gallery, or None when `known_version` is still current."""
+        ...
+
+
+class LocalSink:
+    """In-process: the camera runs beside the server and uses its database directly."""
+
+    def __init__(self, cipher: TemplateCipher) -> None:
+        self.cipher = cipher
+
+    def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt:
+        from attendance.db import session_scope
+
+        try:
+            with session_scope() as session:
+                result = ingest_camera_punches(session=session, serial=serial, punches=[
+                    CameraPunch(p.pin, p.device_time, p.staff_id, p.note) for p in punches])
+        except Exception as err:  # a database outage must leave the punches in the outbox
+            raise DeliveryFailed(f"database: {err}") from err
+        return Receipt(result.stored, result.duplicates)
+
+    def heartbeat(self, serial: str, health: CameraHealth) -> None:
+        from attendance.db import session_scope
+
+        try:
+            with session_scope() as session:
+                record_heartbeat(session=session, serial=serial, health=health)
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+
+    def fetch_gallery(self, known_version: str | None) -> Gallery | None:
+        from attendance.db import session_scope
+        from recognition.enrollment import load_gallery
+
+        try:
+            with session_scope() as session:
+                gallery = load_gallery(session=session, cipher=self.cipher)
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+        return None if gallery.version == known_version else gallery
+
+
+class HttpSink:
+    """The server's /api/faces routes over HTTP."""
+
+    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 5.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+
+    def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt:
+        body = {"punches": [{"pin": p.pin, "staff_id": p.staff_id, "device_time": p.device_time.isoformat(),
+                             "note": p.note} for p in punches]}
+        data = self._call("POST", f"/api/faces/cameras/{serial}/punches", json=body)
+        return Receipt(int(data["stored"]), int(data["duplicates"]))
+
+    def heartbeat(self, serial: str, health: CameraHealth) -> None:
+        self._call("POST", f"/api/faces/cameras/{serial}/heartbeat", json=asdict(health))
+
+    def fetch_gallery(self, known_version: str | None) -> Gallery | None:
+        params = {"known_version": known_version} if known_version else {}
+        data = self._call("GET", "/api/faces/gallery", params=params)
+        if data.get("unchanged"):
+            return None
+        try:
+            return Gallery.from_payload(data)
+        except (KeyError, ValueError, TypeError) as err:
+            raise DeliveryFailed(f"malformed gallery from server: {err}") from err
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _call(self, method: str, path: str, **kwargs: object) -> dict:  # type: ignore[type-arg]
+        try:
+            response = self._client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as err:
+            raise DeliveryFailed(f"{method} {path}: {err}") from err
+        if response.status_code >= 400:
+            raise DeliveryFailed(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
+        return response.json()

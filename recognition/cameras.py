@@ -1,0 +1,77 @@
+"""Server side of the door cameras: register, heartbeat (health like a terminal's), punch ingest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from attendance.errors import Conflict
+from attendance.ledger import IngestResult, PunchIn, ingest_punches
+from attendance.models import Device, DeviceKind, PunchSource
+from attendance.timeutil import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class CameraPunch:
+    pin: str
+    device_time: datetime
+    staff_id: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CameraHealth:
+    """What a camera reports at each heartbeat."""
+
+    frames: int = 0
+    decisions: int = 0
+    pending: int = 0
+    delivered: int = 0
+    gallery_people: int = 0
+    last_error: str | None = None
+
+
+def ensure_camera(*, session: Session, serial: str, name: str | None = None) -> Device:
+    """The camera's device row, created on first contact; a terminal's serial is refused."""
+    device = session.exec(select(Device).where(Device.serial == serial)).first()
+    if device is None:
+        device = Device(serial=serial, name=name or f"Camera {serial}", kind=DeviceKind.CAMERA, port=0)
+        session.add(device)
+        session.flush()
+    elif device.kind != DeviceKind.CAMERA:
+        raise Conflict(f"device {serial} is a {device.kind} terminal, not a camera")
+    return device
+
+
+def record_heartbeat(*, session: Session, serial: str, health: CameraHealth) -> Device:
+    """Store the camera's contact time, counts and last error on its device row."""
+    device = ensure_camera(session=session, serial=serial)
+    now = utcnow()
+    device.last_contact_at = now
+    device.record_count = health.delivered
+    device.user_count = health.gallery_people
+    if health.last_error:
+        device.last_error, device.last_error_at = health.last_error[:2000], now
+        device.consecutive_failures += 1
+    else:
+        device.last_success_at, device.consecutive_failures = now, 0
+    session.add(device)
+    session.flush()
+    return device
+
+
+def ingest_camera_punches(
+    *, session: Session, serial: str, punches: Sequence[CameraPunch], actor: str | None = None
+) -> IngestResult:
+    """Camera punches through the ledger (idempotent on serial, pin and instant)."""
+    device = ensure_camera(session=session, serial=serial)
+    device.last_contact_at = utcnow()
+    session.add(device)
+    return ingest_punches(session=session, punches=[
+        PunchIn(source=PunchSource.CAMERA, device_serial=serial, pin=p.pin, device_time=p.device_time,
+                staff_id=p.staff_id, note=p.note, created_by=actor, timezone=device.timezone)
+        for p in punches
+    ])

@@ -1,0 +1,90 @@
+"""HOG face detection and 128-d encoding through face_recognition (dlib), behind one small class."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+import numpy as np
+
+from recognition.imaging import downscale
+
+MODEL_NAME = "dlib_resnet_v1"
+
+
+@dataclass(frozen=True, slots=True)
+class FaceBox:
+    """A face rectangle in pixel coordinates of the image it was found in."""
+
+    top: int
+    right: int
+    bottom: int
+    left: int
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    def scaled(self, factor: float) -> FaceBox:
+        """The same box in an image `factor` times as large."""
+        return FaceBox(*(round(v * factor) for v in (self.top, self.right, self.bottom, self.left)))
+
+    def as_css(self) -> tuple[int, int, int, int]:
+        return self.top, self.right, self.bottom, self.left
+
+
+class FaceEngine:
+    """Detection and encoding; one instance per process (the models load once)."""
+
+    def __init__(self, *, landmarks: str = "large", jitters: int = 1) -> None:
+        self._fr = _face_recognition()
+        self.landmarks = landmarks
+        self.jitters = jitters
+
+    def detect(self, rgb: np.ndarray, *, upsample: int = 1) -> list[FaceBox]:
+        """Faces found by dlib's HOG detector, largest first."""
+        boxes = [FaceBox(*loc) for loc in self._fr.face_locations(rgb, upsample, "hog")]
+        return sorted(boxes, key=lambda b: b.height * b.width, reverse=True)
+
+    def detect_downscaled(self, rgb: np.ndarray, *, max_width: int, upsample: int) -> list[FaceBox]:
+        """Detect on a copy no wider than `max_width`; boxes come back in `rgb` coordinates."""
+        small, scale = downscale(rgb, max_width)
+        boxes = self.detect(small, upsample=upsample)
+        if scale == 1.0:
+            return boxes
+        height, width = rgb.shape[:2]
+        return [_clip(box.scaled(1 / scale), width, height) for box in boxes]
+
+    def encode(self, rgb: np.ndarray, boxes: list[FaceBox]) -> np.ndarray:
+        """One 128-d float32 encoding per box, shape (len(boxes), 128)."""
+        if not boxes:
+            return np.empty((0, 128), dtype=np.float32)
+        encodings = self._fr.face_encodings(
+            rgb, [b.as_css() for b in boxes], num_jitters=self.jitters, model=self.landmarks
+        )
+        return np.asarray(encodings, dtype=np.float32).reshape(len(boxes), 128)
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> FaceEngine:
+    """The process-wide engine (loading dlib's models takes about a second)."""
+    return FaceEngine()
+
+
+def _clip(box: FaceBox, width: int, height: int) -> FaceBox:
+    return FaceBox(max(0, box.top), min(width, box.right), min(height, box.bottom), max(0, box.left))
+
+
+@lru_cache(maxsize=1)
+def _face_recognition() -> ModuleType:
+    # face_recognition_models still imports pkg_resources (setuptools < 81), which warns on import.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import face_recognition
+    return face_recognition

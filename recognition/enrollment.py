@@ -1,0 +1,221 @@
+"""Consent, enrollment, listing and erasure of face templates: the one way in for face data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from attendance import audit
+from attendance.errors import UnknownStaff
+from attendance.models import Staff
+from attendance.timeutil import utcnow
+from config.settings import FacePolicy
+from recognition import quality
+from recognition.crypto import TemplateCipher
+from recognition.engine import MODEL_NAME, FaceEngine
+from recognition.errors import ConsentRequired, PhotoRejected, TooManyTemplates
+from recognition.gallery import Gallery, GalleryPerson
+from recognition.imaging import Limits, decode_photo
+from recognition.models import FaceConsent, FacePhoto, FaceTemplate
+
+
+@dataclass(frozen=True, slots=True)
+class FaceSample:
+    """One face taken from a photo: its encoding and how good the photo was."""
+
+    encoding: np.ndarray
+    quality: quality.FaceQuality
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolled:
+    template_id: int
+    staff_id: int
+    templates: int
+    quality: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentSummary:
+    staff_id: int
+    code: str
+    full_name: str
+    templates: int
+    consent_given_at: datetime | None
+    photos: int
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    staff_id: int
+    templates: int
+    photos: int
+
+
+def limits_for(policy: FacePolicy, language: str = "vi") -> Limits:
+    return Limits(policy.max_upload_bytes, policy.max_image_pixels, policy.work_max_side, language)
+
+
+def extract_sample(data: bytes, *, engine: FaceEngine, policy: FacePolicy, language: str = "vi") -> FaceSample:
+    """Decode, find exactly one usable face, check its quality and encode it (no database)."""
+    image = decode_photo(data, limits_for(policy, language))
+    box = quality.require_one_face(engine.detect(image.rgb, upsample=1), language=language)
+    measured = quality.measure(image.rgb, box)
+    quality.check(measured, policy, language=language)
+    return FaceSample(engine.encode(image.rgb, [box])[0], measured)
+
+
+def record_consent(
+    *, session: Session, staff_id: int, actor: str, method: str, document_ref: str | None = None
+) -> FaceConsent:
+    """Record a person's consent to face enrollment; an existing active consent is returned as is."""
+    _staff(session, staff_id)
+    current = active_consent(session=session, staff_id=staff_id)
+    if current is not None:
+        return current
+    consent = FaceConsent(staff_id=staff_id, given_at=utcnow(), recorded_by=actor, method=method.strip() or "?",
+                          document_ref=document_ref)
+    session.add(consent)
+    session.flush()
+    audit.record(session=session, actor=actor, action="faces.consent", entity="staff", entity_id=staff_id,
+                 after=audit.snapshot(consent))
+    return consent
+
+
+def active_consent(*, session: Session, staff_id: int) -> FaceConsent | None:
+    return session.exec(
+        select(FaceConsent).where(FaceConsent.staff_id == staff_id, col(FaceConsent.withdrawn_at).is_(None))
+    ).first()
+
+
+def withdraw_consent(*, session: Session, staff_id: int, actor: str, reason: str) -> Erasure:
+    """Withdraw consent and erase every template and photo of the person."""
+    consent = active_consent(session=session, staff_id=staff_id)
+    erased = erase_faces(session=session, staff_id=staff_id, actor=actor, reason=reason)
+    if consent is not None:
+        before = audit.snapshot(consent)
+        consent.withdrawn_at, consent.withdrawn_by, consent.withdrawal_reason = utcnow(), actor, reason
+        session.add(consent)
+        session.flush()
+        audit.record(session=session, actor=actor, action="faces.consent_withdrawn", entity="staff",
+                     entity_id=staff_id, before=before, after=audit.snapshot(consent), reason=reason)
+    return erased
+
+
+def enroll_photo(
+    *,
+    session: Session,
+    staff_id: int,
+    data: bytes,
+    actor: str,
+    engine: FaceEngine,
+    policy: FacePolicy,
+    cipher: TemplateCipher,
+    source: str = "upload",
+    keep_photo: bool | None = None,
+    language: str = "vi",
+) -> Enrolled:
+    """Add one photo's face to the person's templates (consent required, quality checked, encrypted)."""
+    staff = _staff(session, staff_id)
+    consent = active_consent(session=session, staff_id=staff_id)
+    if consent is None:
+        raise ConsentRequired(f"{staff.full_name} ({staff.code}) has no recorded consent to face enrollment")
+    count = _template_count(session, staff_id)
+    if count >= policy.max_templates_per_person:
+        raise TooManyTemplates(
+            f"{staff.code} already has {count} face templates (at most {policy.max_templates_per_person}); "
+            "erase them before enrolling new photos"
+        )
+    sample = extract_sample(data, engine=engine, policy=policy, language=language)
+    _check_identity(session, cipher, policy, staff_id, sample.encoding, language)
+    template = FaceTemplate(staff_id=staff_id, consent_id=consent.id, model=MODEL_NAME,
+                            encoding=cipher.seal_encoding(sample.encoding, staff_id=staff_id),
+                            quality=sample.quality.as_dict(), source=source, created_at=utcnow(),
+                            created_by=actor)
+    session.add(template)
+    session.flush()
+    kept = policy.keep_photos if keep_photo is None else keep_photo
+    if kept:
+        session.add(FacePhoto(template_id=template.id, staff_id=staff_id, created_at=utcnow(),
+                              data=cipher.seal(data, context=f"photo:{staff_id}")))
+    audit.record(session=session, actor=actor, action="faces.enroll", entity="staff", entity_id=staff_id,
+                 after={"template_id": template.id, "source": source, "photo_kept": kept,
+                        "quality": template.quality})
+    session.flush()
+    return Enrolled(int(template.id or 0), staff_id, count + 1, template.quality)
+
+
+def erase_faces(*, session: Session, staff_id: int, actor: str, reason: str) -> Erasure:
+    """Delete every template and kept photo of the person (consent records stay as evidence)."""
+    _staff(session, staff_id)
+    photos = session.execute(delete(FacePhoto).where(col(FacePhoto.staff_id) == staff_id)).rowcount
+    templates = session.execute(delete(FaceTemplate).where(col(FaceTemplate.staff_id) == staff_id)).rowcount
+    audit.record(session=session, actor=actor, action="faces.erase", entity="staff", entity_id=staff_id,
+                 before={"templates": templates, "photos": photos}, after=None, reason=reason)
+    session.flush()
+    return Erasure(staff_id, int(templates or 0), int(photos or 0))
+
+
+def list_enrollments(*, session: Session) -> list[EnrollmentSummary]:
+    """Everyone with templates or an active consent, by staff code."""
+    templates = dict(session.exec(  # type: ignore[call-overload]
+        select(FaceTemplate.staff_id, func.count()).group_by(FaceTemplate.staff_id)).all())
+    photos = dict(session.exec(  # type: ignore[call-overload]
+        select(FacePhoto.staff_id, func.count()).group_by(FacePhoto.staff_id)).all())
+    consents = {c.staff_id: c.given_at for c in session.exec(
+        select(FaceConsent).where(col(FaceConsent.withdrawn_at).is_(None)))}
+    ids = set(templates) | set(consents)
+    if not ids:
+        return []
+    staff = session.exec(select(Staff).where(col(Staff.id).in_(ids)).order_by(Staff.code)).all()
+    return [EnrollmentSummary(s.id or 0, s.code, s.full_name, templates.get(s.id, 0), consents.get(s.id or 0),
+                              photos.get(s.id, 0)) for s in staff]
+
+
+def load_gallery(*, session: Session, cipher: TemplateCipher, active_only: bool = True) -> Gallery:
+    """Decrypt every template into a gallery (active staff with an active consent only)."""
+    query = (select(FaceTemplate, Staff).join(Staff, col(Staff.id) == FaceTemplate.staff_id)
+             .join(FaceConsent, col(FaceConsent.id) == FaceTemplate.consent_id)
+             .where(col(FaceConsent.withdrawn_at).is_(None)).order_by(col(FaceTemplate.staff_id)))
+    if active_only:
+        query = query.where(col(Staff.active).is_(True))
+    grouped: dict[int, tuple[GalleryPerson, list[np.ndarray]]] = {}
+    for template, staff in session.exec(query):
+        person = GalleryPerson(staff.id or 0, staff.pin or staff.code, staff.code, staff.full_name)
+        grouped.setdefault(person.staff_id, (person, []))[1].append(
+            cipher.open_encoding(template.encoding, staff_id=template.staff_id))
+    return Gallery((person, np.stack(encodings)) for person, encodings in grouped.values())
+
+
+def _staff(session: Session, staff_id: int) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise UnknownStaff(f"no staff member with id {staff_id}")
+    return staff
+
+
+def _template_count(session: Session, staff_id: int) -> int:
+    return int(session.exec(  # type: ignore[call-overload]
+        select(func.count()).select_from(FaceTemplate).where(FaceTemplate.staff_id == staff_id)).one())
+
+
+def _check_identity(session: Session, cipher: TemplateCipher, policy: FacePolicy, staff_id: int,
+                    encoding: np.ndarray, language: str) -> None:
+    """Refuse a face that is someone else's or unlike the person's own templates (wrong person)."""
+    gallery = load_gallery(session=session, cipher=cipher, active_only=False)
+    if not len(gallery):
+        return
+    distances = gallery.person_distances(encoding)[0]
+    for person, distance in zip(gallery.people, distances, strict=True):
+        if person.staff_id == staff_id and distance > policy.threshold:
+            raise PhotoRejected("not_same_person", language=language, distance=round(float(distance), 2))
+    others = [(d, p) for p, d in zip(gallery.people, distances, strict=True) if p.staff_id != staff_id]
+    if others:
+        distance, person = min(others, key=lambda item: item[0])
+        if distance <= policy.threshold:
+            raise PhotoRejected("other_person", language=language, name=person.full_name,
+                                distance=round(float(distance), 2))

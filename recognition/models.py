@@ -1,0 +1,54 @@
+"""Face tables: consent records, encrypted templates and (only if the admin chooses) encrypted photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from attendance.timeutil import UTCDateTime
+
+
+class FaceConsent(SQLModel, table=True):
+    """A person's explicit consent to face enrollment (DOMAIN.md R13); withdrawn, never deleted."""
+
+    __tablename__ = "face_consents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    given_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    recorded_by: str = Field(max_length=200)
+    method: str = Field(max_length=50, description="signed form, kiosk, web, ...")
+    document_ref: str | None = Field(default=None, max_length=200, description="e.g. the form's number")
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    withdrawn_by: str | None = Field(default=None, max_length=200)
+    withdrawal_reason: str | None = Field(default=None, max_length=1000)
+
+
+class FaceTemplate(SQLModel, table=True):
+    """One face encoding of a person, AES-GCM encrypted and bound to the person's id."""
+
+    __tablename__ = "face_templates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    consent_id: int = Field(foreign_key="face_consents.id")
+    model: str = Field(max_length=50)
+    encoding: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    quality: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="upload", max_length=20, description="upload | camera | cli")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    created_by: str = Field(max_length=200)
+
+
+class FacePhoto(SQLModel, table=True):
+    """An enrolled photo, kept only when the admin asks; encrypted like the templates."""
+
+    __tablename__ = "face_photos"
+
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: int = Field(foreign_key="face_templates.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

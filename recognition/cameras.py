@@ -70,8 +70,19 @@ def ingest_camera_punches(
     device = ensure_camera(session=session, serial=serial)
     device.last_contact_at = utcnow()
     session.add(device)
-    return ingest_punches(session=session, punches=[
-        PunchIn(source=PunchSource.CAMERA, device_serial=serial, pin=p.pin, device_time=p.device_time,
-                staff_id=p.staff_id, note=p.note, created_by=actor, timezone=device.timezone)
-        for p in punches
-    ])
+    return ingest_punches(
+        session=session,
+        punches=[
+            PunchIn(
+                source=PunchSource.CAMERA,
+                device_serial=serial,
+                pin=p.pin,
+                device_time=p.device_time,
+                staff_id=p.staff_id,
+                note=p.note,
+                created_by=actor,
+                timezone=device.timezone,
+            )
+            for p in punches
+        ],
+    )

@@ -21,8 +21,7 @@ class TemplateCipher:
     """Seals bytes bound to a context (e.g. the owner's id), so rows cannot be swapped between people."""
 
     def __init__(self, secret_key: str, *, purpose: str = "face-templates") -> None:
-        kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"attendance.recognition.v1",
-                   info=purpose.encode())
+        kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"attendance.recognition.v1", info=purpose.encode())
         self._aead = AESGCM(kdf.derive(secret_key.encode()))
 
     def seal(self, plaintext: bytes, *, context: str) -> bytes:

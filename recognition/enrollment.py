@@ -77,12 +77,23 @@ def record_consent(
     current = active_consent(session=session, staff_id=staff_id)
     if current is not None:
         return current
-    consent = FaceConsent(staff_id=staff_id, given_at=utcnow(), recorded_by=actor, method=method.strip() or "?",
-                          document_ref=document_ref)
+    consent = FaceConsent(
+        staff_id=staff_id,
+        given_at=utcnow(),
+        recorded_by=actor,
+        method=method.strip() or "?",
+        document_ref=document_ref,
+    )
     session.add(consent)
     session.flush()
-    audit.record(session=session, actor=actor, action="faces.consent", entity="staff", entity_id=staff_id,
-                 after=audit.snapshot(consent))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="faces.consent",
+        entity="staff",
+        entity_id=staff_id,
+        after=audit.snapshot(consent),
+    )
     return consent
 
 
@@ -101,8 +112,16 @@ def withdraw_consent(*, session: Session, staff_id: int, actor: str, reason: str
         consent.withdrawn_at, consent.withdrawn_by, consent.withdrawal_reason = utcnow(), actor, reason
         session.add(consent)
         session.flush()
-        audit.record(session=session, actor=actor, action="faces.consent_withdrawn", entity="staff",
-                     entity_id=staff_id, before=before, after=audit.snapshot(consent), reason=reason)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="faces.consent_withdrawn",
+            entity="staff",
+            entity_id=staff_id,
+            before=before,
+            after=audit.snapshot(consent),
+            reason=reason,
+        )
     return erased
 
 
@@ -132,19 +151,36 @@ def enroll_photo(
         )
     sample = extract_sample(data, engine=engine, policy=policy, language=language)
     _check_identity(session, cipher, policy, staff_id, sample.encoding, language)
-    template = FaceTemplate(staff_id=staff_id, consent_id=consent.id, model=MODEL_NAME,
-                            encoding=cipher.seal_encoding(sample.encoding, staff_id=staff_id),
-                            quality=sample.quality.as_dict(), source=source, created_at=utcnow(),
-                            created_by=actor)
+    template = FaceTemplate(
+        staff_id=staff_id,
+        consent_id=consent.id,
+        model=MODEL_NAME,
+        encoding=cipher.seal_encoding(sample.encoding, staff_id=staff_id),
+        quality=sample.quality.as_dict(),
+        source=source,
+        created_at=utcnow(),
+        created_by=actor,
+    )
     session.add(template)
     session.flush()
     kept = policy.keep_photos if keep_photo is None else keep_photo
     if kept:
-        session.add(FacePhoto(template_id=template.id, staff_id=staff_id, created_at=utcnow(),
-                              data=cipher.seal(data, context=f"photo:{staff_id}")))
-    audit.record(session=session, actor=actor, action="faces.enroll", entity="staff", entity_id=staff_id,
-                 after={"template_id": template.id, "source": source, "photo_kept": kept,
-                        "quality": template.quality})
+        session.add(
+            FacePhoto(
+                template_id=template.id,
+                staff_id=staff_id,
+                created_at=utcnow(),
+                data=cipher.seal(data, context=f"photo:{staff_id}"),
+            )
+        )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="faces.enroll",
+        entity="staff",
+        entity_id=staff_id,
+        after={"template_id": template.id, "source": source, "photo_kept": kept, "quality": template.quality},
+    )
     session.flush()
     return Enrolled(int(template.id or 0), staff_id, count + 1, template.quality)
 
@@ -154,40 +190,69 @@ def erase_faces(*, session: Session, staff_id: int, actor: str, reason: str) -> 
     _staff(session, staff_id)
     photos = session.execute(delete(FacePhoto).where(col(FacePhoto.staff_id) == staff_id)).rowcount
     templates = session.execute(delete(FaceTemplate).where(col(FaceTemplate.staff_id) == staff_id)).rowcount
-    audit.record(session=session, actor=actor, action="faces.erase", entity="staff", entity_id=staff_id,
-                 before={"templates": templates, "photos": photos}, after=None, reason=reason)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="faces.erase",
+        entity="staff",
+        entity_id=staff_id,
+        before={"templates": templates, "photos": photos},
+        after=None,
+        reason=reason,
+    )
     session.flush()
     return Erasure(staff_id, int(templates or 0), int(photos or 0))
 
 
 def list_enrollments(*, session: Session) -> list[EnrollmentSummary]:
     """Everyone with templates or an active consent, by staff code."""
-    templates = dict(session.exec(  # type: ignore[call-overload]
-        select(FaceTemplate.staff_id, func.count()).group_by(FaceTemplate.staff_id)).all())
-    photos = dict(session.exec(  # type: ignore[call-overload]
-        select(FacePhoto.staff_id, func.count()).group_by(FacePhoto.staff_id)).all())
-    consents = {c.staff_id: c.given_at for c in session.exec(
-        select(FaceConsent).where(col(FaceConsent.withdrawn_at).is_(None)))}
+    templates = dict(
+        session.exec(  # type: ignore[call-overload]
+            select(FaceTemplate.staff_id, func.count()).group_by(FaceTemplate.staff_id)
+        ).all()
+    )
+    photos = dict(
+        session.exec(  # type: ignore[call-overload]
+            select(FacePhoto.staff_id, func.count()).group_by(FacePhoto.staff_id)
+        ).all()
+    )
+    consents = {
+        c.staff_id: c.given_at for c in session.exec(select(FaceConsent).where(col(FaceConsent.withdrawn_at).is_(None)))
+    }
     ids = set(templates) | set(consents)
     if not ids:
         return []
     staff = session.exec(select(Staff).where(col(Staff.id).in_(ids)).order_by(Staff.code)).all()
-    return [EnrollmentSummary(s.id or 0, s.code, s.full_name, templates.get(s.id, 0), consents.get(s.id or 0),
-                              photos.get(s.id, 0)) for s in staff]
+    return [
+        EnrollmentSummary(
+            s.id or 0,
+            s.code,
+            s.full_name,
+            templates.get(s.id, 0),
+            consents.get(s.id or 0),
+            photos.get(s.id, 0),
+        )
+        for s in staff
+    ]
 
 
 def load_gallery(*, session: Session, cipher: TemplateCipher, active_only: bool = True) -> Gallery:
     """Decrypt every template into a gallery (active staff with an active consent only)."""
-    query = (select(FaceTemplate, Staff).join(Staff, col(Staff.id) == FaceTemplate.staff_id)
-             .join(FaceConsent, col(FaceConsent.id) == FaceTemplate.consent_id)
-             .where(col(FaceConsent.withdrawn_at).is_(None)).order_by(col(FaceTemplate.staff_id)))
+    query = (
+        select(FaceTemplate, Staff)
+        .join(Staff, col(Staff.id) == FaceTemplate.staff_id)
+        .join(FaceConsent, col(FaceConsent.id) == FaceTemplate.consent_id)
+        .where(col(FaceConsent.withdrawn_at).is_(None))
+        .order_by(col(FaceTemplate.staff_id))
+    )
     if active_only:
         query = query.where(col(Staff.active).is_(True))
     grouped: dict[int, tuple[GalleryPerson, list[np.ndarray]]] = {}
     for template, staff in session.exec(query):
         person = GalleryPerson(staff.id or 0, staff.pin or staff.code, staff.code, staff.full_name)
         grouped.setdefault(person.staff_id, (person, []))[1].append(
-            cipher.open_encoding(template.encoding, staff_id=template.staff_id))
+            cipher.open_encoding(template.encoding, staff_id=template.staff_id)
+        )
     return Gallery((person, np.stack(encodings)) for person, encodings in grouped.values())
 
 
@@ -199,12 +264,21 @@ def _staff(session: Session, staff_id: int) -> Staff:
 
 
 def _template_count(session: Session, staff_id: int) -> int:
-    return int(session.exec(  # type: ignore[call-overload]
-        select(func.count()).select_from(FaceTemplate).where(FaceTemplate.staff_id == staff_id)).one())
+    return int(
+        session.exec(  # type: ignore[call-overload]
+            select(func.count()).select_from(FaceTemplate).where(FaceTemplate.staff_id == staff_id)
+        ).one()
+    )
 
 
-def _check_identity(session: Session, cipher: TemplateCipher, policy: FacePolicy, staff_id: int,
-                    encoding: np.ndarray, language: str) -> None:
+def _check_identity(
+    session: Session,
+    cipher: TemplateCipher,
+    policy: FacePolicy,
+    staff_id: int,
+    encoding: np.ndarray,
+    language: str,
+) -> None:
     """Refuse a face that is someone else's or unlike the person's own templates (wrong person)."""
     gallery = load_gallery(session=session, cipher=cipher, active_only=False)
     if not len(gallery):
@@ -217,5 +291,24 @@ def _check_identity(session: Session, cipher: TemplateCipher, policy: FacePolicy
     if others:
         distance, person = min(others, key=lambda item: item[0])
         if distance <= policy.threshold:
-            raise PhotoRejected("other_person", language=language, name=person.full_name,
-                                distance=round(float(distance), 2))
+            raise PhotoRejected(
+                "other_person", language=language, name=person.full_name, distance=round(float(distance), 2)
+            )
+
+
+def export_gallery(
+    *, session: Session, cipher: TemplateCipher, actor: str, known_version: str | None = None
+) -> Gallery | None:
+    """The gallery for a camera (audited), or None when `known_version` is still current."""
+    gallery = load_gallery(session=session, cipher=cipher)
+    if gallery.version == known_version:
+        return None
+    audit.record(
+        session=session,
+        actor=actor,
+        action="faces.gallery_export",
+        entity="face_gallery",
+        entity_id=gallery.version,
+        after={"people": len(gallery)},
+    )
+    return gallery

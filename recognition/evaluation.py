@@ -55,8 +55,12 @@ class Evaluation:
         data = np.array([v for v in values if v is not None])
         if not len(data):
             return {"n": 0}
-        return {"n": int(len(data)), "min": round(float(data.min()), 3),
-                "median": round(float(np.median(data)), 3), "max": round(float(data.max()), 3)}
+        return {
+            "n": int(len(data)),
+            "min": round(float(data.min()), 3),
+            "median": round(float(np.median(data)), 3),
+            "max": round(float(data.max()), 3),
+        }
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -97,8 +101,9 @@ def evaluate(
             if progress:
                 progress(str(photo.relative_to(dataset)))
             try:
-                encodings.append(extract_sample(photo.read_bytes(), engine=engine, policy=policy,
-                                                language="en").encoding)
+                encodings.append(
+                    extract_sample(photo.read_bytes(), engine=engine, policy=policy, language="en").encoding
+                )
             except PhotoRejected as err:
                 report.refused.append((str(photo.relative_to(dataset)), err.message("en")))
         if encodings:
@@ -115,8 +120,9 @@ def evaluate(
     return report
 
 
-def _identify(photo: Path, dataset: Path, expected: str | None, engine: FaceEngine, matcher: Matcher,
-              policy: FacePolicy) -> Identification:
+def _identify(
+    photo: Path, dataset: Path, expected: str | None, engine: FaceEngine, matcher: Matcher, policy: FacePolicy
+) -> Identification:
     name = str(photo.relative_to(dataset))
     image = read_photo(photo, limits_for(policy, "en"))
     boxes = engine.detect(image.rgb, upsample=1)

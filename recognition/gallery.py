@@ -53,8 +53,7 @@ class Gallery:
         self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
         self.sq_norms = np.einsum("ij,ij->i", self.encodings, self.encodings)
         self.version = hashlib.sha256(
-            repr([(p.staff_id, p.pin, p.code, p.full_name) for p in people]).encode()
-            + self.encodings.tobytes()
+            repr([(p.staff_id, p.pin, p.code, p.full_name) for p in people]).encode() + self.encodings.tobytes()
         ).hexdigest()[:16]
 
     def __len__(self) -> int:
@@ -75,10 +74,15 @@ class Gallery:
         ends = list(self.starts[1:]) + [len(self.encodings)]
         for person, start, end in zip(self.people, self.starts, ends, strict=True):
             block = self.encodings[start:end].astype("<f4")
-            people.append({
-                "staff_id": person.staff_id, "pin": person.pin, "code": person.code,
-                "full_name": person.full_name, "encodings": base64.b64encode(block.tobytes()).decode(),
-            })
+            people.append(
+                {
+                    "staff_id": person.staff_id,
+                    "pin": person.pin,
+                    "code": person.code,
+                    "full_name": person.full_name,
+                    "encodings": base64.b64encode(block.tobytes()).decode(),
+                }
+            )
         return {"version": self.version, "dim": DIM, "people": people}
 
     @classmethod
@@ -91,8 +95,7 @@ class Gallery:
             raw = base64.b64decode(item["encodings"])
             if len(raw) % (DIM * 4):
                 raise ValueError(f"gallery entry for staff {item.get('staff_id')} is truncated")
-            person = GalleryPerson(int(item["staff_id"]), str(item["pin"]), str(item["code"]),
-                                   str(item["full_name"]))
+            person = GalleryPerson(int(item["staff_id"]), str(item["pin"]), str(item["code"]), str(item["full_name"]))
             entries.append((person, np.frombuffer(raw, dtype="<f4").reshape(-1, DIM)))
         return cls(entries)
 

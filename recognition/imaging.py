@@ -59,7 +59,10 @@ def decode_photo(data: bytes, limits: Limits) -> DecodedImage:
     width, height = image.size
     if width * height > limits.max_pixels:
         raise PhotoRejected(
-            "too_many_pixels", language=lang, width=width, height=height,
+            "too_many_pixels",
+            language=lang,
+            width=width,
+            height=height,
             limit_mp=round(limits.max_pixels / 1e6, 1),
         )
     try:
@@ -96,7 +99,9 @@ def _check_bytes(size: int, limits: Limits) -> None:
         raise PhotoRejected("empty_file", language=limits.language)
     if size > limits.max_bytes:
         raise PhotoRejected(
-            "too_large", language=limits.language, size_mb=round(size / 1e6, 1),
+            "too_large",
+            language=limits.language,
+            size_mb=round(size / 1e6, 1),
             limit_mb=round(limits.max_bytes / 1e6, 1),
         )
 

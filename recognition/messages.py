@@ -45,23 +45,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "too_dark": (
         "Khuôn mặt quá tối (độ sáng {value}, cần ít nhất {minimum}). Hãy bật đèn hoặc đứng chỗ sáng hơn.",
-        "The face is too dark (brightness {value}, at least {minimum}). Turn on a light or move to a brighter spot.",
+        "Face too dark (brightness {value}, at least {minimum}). Add light or move somewhere brighter.",
     ),
     "too_bright": (
         "Khuôn mặt bị chói sáng (độ sáng {value}, tối đa {maximum}). Hãy tránh đèn chiếu thẳng hoặc nắng.",
         "The face is overexposed (brightness {value}, at most {maximum}). Avoid direct light or sun.",
     ),
     "low_contrast": (
-        "Khuôn mặt thiếu tương phản ({value}, cần ít nhất {minimum}). Đừng đứng quay lưng về phía cửa sổ hay đèn.",
-        "The face lacks contrast ({value}, at least {minimum}). Do not stand with a window or lamp behind you.",
+        "Khuôn mặt thiếu tương phản ({value}, cần ít nhất {minimum}). Đừng đứng quay lưng về cửa sổ hay đèn.",
+        "The face lacks contrast ({value}, at least {minimum}). Do not stand with a window or lamp behind.",
     ),
     "other_person": (
         "Khuôn mặt này giống {name} đã đăng ký (khoảng cách {distance}). Hãy kiểm tra đúng người chưa.",
-        "This face matches {name}, who is already enrolled (distance {distance}). Check it is the right person.",
+        "This face matches {name}, already enrolled (distance {distance}). Check it is the right person.",
     ),
     "not_same_person": (
-        "Khuôn mặt này khác các ảnh đã đăng ký của người này (khoảng cách {distance}). Hãy kiểm tra đúng người.",
-        "This face differs from the person's enrolled photos (distance {distance}). Check it is the right person.",
+        "Khuôn mặt khác các ảnh đã đăng ký của người này (khoảng cách {distance}). Hãy kiểm tra đúng người.",
+        "This face differs from the person's enrolled photos (distance {distance}). Check the person.",
     ),
 }
 

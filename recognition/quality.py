@@ -59,13 +59,22 @@ def check(quality: FaceQuality, policy: FacePolicy, *, language: str = "vi") -> 
         )
     if quality.brightness < policy.min_brightness:
         raise PhotoRejected(
-            "too_dark", language=language, value=round(quality.brightness), minimum=round(policy.min_brightness)
+            "too_dark",
+            language=language,
+            value=round(quality.brightness),
+            minimum=round(policy.min_brightness),
         )
     if quality.brightness > policy.max_brightness:
         raise PhotoRejected(
-            "too_bright", language=language, value=round(quality.brightness), maximum=round(policy.max_brightness)
+            "too_bright",
+            language=language,
+            value=round(quality.brightness),
+            maximum=round(policy.max_brightness),
         )
     if quality.contrast < policy.min_contrast:
         raise PhotoRejected(
-            "low_contrast", language=language, value=round(quality.contrast), minimum=round(policy.min_contrast)
+            "low_contrast",
+            language=language,
+            value=round(quality.contrast),
+            minimum=round(policy.min_contrast),
         )

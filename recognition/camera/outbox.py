@@ -66,33 +66,43 @@ class Outbox:
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, device_serial, pin, staff_id, device_time, note FROM outbox"
-                " WHERE delivered_at IS NULL ORDER BY id LIMIT ?", (limit,)
+                " WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
+                (limit,),
             ).fetchall()
-        return [OutboxPunch(serial, pin, staff_id, datetime.fromisoformat(moment), note, row_id)
-                for row_id, serial, pin, staff_id, moment, note in rows]
+        return [
+            OutboxPunch(serial, pin, staff_id, datetime.fromisoformat(moment), note, row_id)
+            for row_id, serial, pin, staff_id, moment, note in rows
+        ]
 
     def mark_delivered(self, ids: list[int]) -> None:
         with self._lock:
-            self._db.executemany("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
-                                 [(_now(), row_id) for row_id in ids])
+            self._db.executemany(
+                "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
+                [(_now(), row_id) for row_id in ids],
+            )
 
     def mark_failed(self, ids: list[int], error: str) -> None:
         with self._lock:
-            self._db.executemany("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                                 [(error[:500], row_id) for row_id in ids])
+            self._db.executemany(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                [(error[:500], row_id) for row_id in ids],
+            )
 
     def counts(self) -> tuple[int, int]:
         """(pending, delivered)."""
         with self._lock:
             pending, delivered = self._db.execute(
-                "SELECT SUM(delivered_at IS NULL), SUM(delivered_at IS NOT NULL) FROM outbox").fetchone()
+                "SELECT SUM(delivered_at IS NULL), SUM(delivered_at IS NOT NULL) FROM outbox"
+            ).fetchone()
         return int(pending or 0), int(delivered or 0)
 
     def purge_delivered(self, before: datetime) -> int:
         """Forget delivered punches older than `before` (the ledger has them)."""
         with self._lock:
-            cursor = self._db.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
-                                      (before.astimezone(UTC).isoformat(),))
+            cursor = self._db.execute(
+                "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
+                (before.astimezone(UTC).isoformat(),),
+            )
             return cursor.rowcount
 
     def close(self) -> None:

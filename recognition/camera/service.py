@@ -1,4 +1,4 @@
-"""The camera loop: frame -> detect -> encode -> match -> liveness -> k-of-n -> debounce -> outbox -> server."""
+"""The camera loop: frame, detect, encode, match, liveness, k-of-n, debounce, outbox, server."""
 
 from __future__ import annotations
 
@@ -111,8 +111,9 @@ class CameraService:
         """Everything one frame contributes; punches go to the outbox, not yet to the server."""
         started = time.perf_counter()
         rgb = bgr_to_rgb(frame_bgr)
-        boxes = self.engine.detect_downscaled(rgb, max_width=self.policy.camera_detect_width,
-                                              upsample=self.policy.camera_upsample)
+        boxes = self.engine.detect_downscaled(
+            rgb, max_width=self.policy.camera_detect_width, upsample=self.policy.camera_upsample
+        )
         matches = self.matcher.identify_many(self.engine.encode(rgb, boxes)) if boxes else []
         labels = {self._label(rgb, box, match) for box, match in zip(boxes, matches, strict=True)}
         labels.discard(None)
@@ -158,8 +159,14 @@ class CameraService:
 
     def heartbeat(self) -> None:
         pending, delivered = self.outbox.counts()
-        health = CameraHealth(self.stats.frames, self.stats.decisions, pending, delivered,
-                              len(self.matcher.gallery), self.stats.last_error)
+        health = CameraHealth(
+            self.stats.frames,
+            self.stats.decisions,
+            pending,
+            delivered,
+            len(self.matcher.gallery),
+            self.stats.last_error,
+        )
         now = self.clock()
         self._next_heartbeat = now + timedelta(seconds=self.policy.heartbeat_seconds)
         try:
@@ -206,8 +213,9 @@ class CameraService:
         if not self.debouncer.allow(label, at):
             return False
         person = next(p for p in self.matcher.gallery.people if p.staff_id == label)
-        queued = self.outbox.add(OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0),
-                                             note="camera"))
+        queued = self.outbox.add(
+            OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note="camera")
+        )
         self.stats.punches_queued += int(queued)
         return queued
 

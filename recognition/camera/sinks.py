@@ -8,11 +8,11 @@ from typing import Protocol
 
 import httpx
 
+from recognition.camera.outbox import OutboxPunch
 from recognition.cameras import CameraHealth, CameraPunch, ingest_camera_punches, record_heartbeat
 from recognition.crypto import TemplateCipher
 from recognition.errors import DeliveryFailed
 from recognition.gallery import Gallery
-from recognition.camera.outbox import OutboxPunch
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +44,11 @@ class LocalSink:
 
         try:
             with session_scope() as session:
-                result = ingest_camera_punches(session=session, serial=serial, punches=[
-                    CameraPunch(p.pin, p.device_time, p.staff_id, p.note) for p in punches])
+                result = ingest_camera_punches(
+                    session=session,
+                    serial=serial,
+                    punches=[CameraPunch(p.pin, p.device_time, p.staff_id, p.note) for p in punches],
+                )
         except Exception as err:  # a database outage must leave the punches in the outbox
             raise DeliveryFailed(f"database: {err}") from err
         return Receipt(result.stored, result.duplicates)
@@ -79,8 +82,17 @@ class HttpSink:
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
 
     def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt:
-        body = {"punches": [{"pin": p.pin, "staff_id": p.staff_id, "device_time": p.device_time.isoformat(),
-                             "note": p.note} for p in punches]}
+        body = {
+            "punches": [
+                {
+                    "pin": p.pin,
+                    "staff_id": p.staff_id,
+                    "device_time": p.device_time.isoformat(),
+                    "note": p.note,
+                }
+                for p in punches
+            ]
+        }
         data = self._call("POST", f"/api/faces/cameras/{serial}/punches", json=body)
         return Receipt(int(data["stored"]), int(data["duplicates"]))
 

@@ -1,0 +1,171 @@
+"""Face consent, enrollment, erasure, the gallery for cameras and camera punch delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.deps import SessionDep, SettingsDep
+from recognition import cameras, enrollment
+from recognition.crypto import cipher_from_settings
+from recognition.engine import get_engine
+
+router = APIRouter(prefix="/faces", tags=["faces"])
+
+
+class ConsentIn(BaseModel):
+    staff_id: int
+    method: str = Field(min_length=1, max_length=50, description="signed form, kiosk, web, ...")
+    document_ref: str | None = Field(None, max_length=200)
+
+
+class ConsentOut(BaseModel):
+    id: int
+    staff_id: int
+    given_at: datetime
+    method: str
+    document_ref: str | None
+
+
+class WithdrawIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ErasureOut(BaseModel):
+    staff_id: int
+    templates: int
+    photos: int
+
+
+class EnrolledOut(BaseModel):
+    template_id: int
+    staff_id: int
+    templates: int
+    quality: dict[str, float]
+
+
+class EnrollmentOut(BaseModel):
+    staff_id: int
+    code: str
+    full_name: str
+    templates: int
+    photos: int
+    consent_given_at: datetime | None
+
+
+class CameraPunchIn(BaseModel):
+    pin: str = Field(min_length=1, max_length=24)
+    device_time: AwareDatetime
+    staff_id: int | None = None
+    note: str | None = Field(None, max_length=200)
+
+
+class CameraPunchesIn(BaseModel):
+    punches: list[CameraPunchIn] = Field(max_length=2000)
+
+
+class IngestOut(BaseModel):
+    received: int
+    stored: int
+    duplicates: int
+    quarantined: int
+    unmatched: int
+    rejected: list[dict[str, Any]]
+
+
+class HeartbeatIn(BaseModel):
+    frames: int = 0
+    decisions: int = 0
+    pending: int = 0
+    delivered: int = 0
+    gallery_people: int = 0
+    last_error: str | None = Field(None, max_length=2000)
+
+
+def _actor() -> str:
+    # Issue 5 (authentication) replaces this with the signed-in user.
+    return "api"
+
+
+@router.post("/consents", status_code=201, summary="Record a person's consent to face enrollment")
+def give_consent(body: ConsentIn, session: SessionDep) -> ConsentOut:
+    consent = enrollment.record_consent(
+        session=session, staff_id=body.staff_id, actor=_actor(), method=body.method, document_ref=body.document_ref
+    )
+    return ConsentOut.model_validate(consent, from_attributes=True)
+
+
+@router.post("/{staff_id}/withdraw", summary="Withdraw consent and erase the person's face data")
+def withdraw_consent(staff_id: int, body: WithdrawIn, session: SessionDep) -> ErasureOut:
+    erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=_actor(), reason=body.reason)
+    return ErasureOut.model_validate(erased, from_attributes=True)
+
+
+@router.post("/{staff_id}/photos", status_code=201, summary="Enroll one photo (JPEG or PNG)")
+def enroll_photo(
+    staff_id: int,
+    photo: Annotated[UploadFile, File(description="one face, JPEG or PNG")],
+    session: SessionDep,
+    settings: SettingsDep,
+    keep_photo: Annotated[bool | None, Form()] = None,
+) -> EnrolledOut:
+    # Read one byte past the limit so an oversize upload is refused without reading all of it.
+    data = photo.file.read(settings.faces.max_upload_bytes + 1)
+    enrolled = enrollment.enroll_photo(
+        session=session,
+        staff_id=staff_id,
+        data=data,
+        actor=_actor(),
+        engine=get_engine(),
+        policy=settings.faces,
+        cipher=cipher_from_settings(settings),
+        keep_photo=keep_photo,
+        language=settings.language,
+    )
+    return EnrolledOut.model_validate(enrolled, from_attributes=True)
+
+
+@router.delete("/{staff_id}", summary="Erase every face template and photo of a person")
+def erase_faces(staff_id: int, session: SessionDep, reason: Annotated[str, Query(min_length=1)]) -> ErasureOut:
+    erased = enrollment.erase_faces(session=session, staff_id=staff_id, actor=_actor(), reason=reason)
+    return ErasureOut.model_validate(erased, from_attributes=True)
+
+
+@router.get("", summary="People with face templates or a recorded consent")
+def list_enrollments(session: SessionDep) -> list[EnrollmentOut]:
+    return [EnrollmentOut.model_validate(e, from_attributes=True) for e in enrollment.list_enrollments(session=session)]
+
+
+@router.get("/gallery", summary="The gallery for door cameras (unchanged if known_version is current)")
+def gallery(session: SessionDep, settings: SettingsDep, known_version: str | None = None) -> dict[str, Any]:
+    exported = enrollment.export_gallery(
+        session=session, cipher=cipher_from_settings(settings), actor=_actor(), known_version=known_version
+    )
+    return {"version": known_version, "unchanged": True} if exported is None else exported.to_payload()
+
+
+@router.post("/cameras/{serial}/punches", summary="Punches from a door camera's outbox (idempotent)")
+def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep) -> IngestOut:
+    result = cameras.ingest_camera_punches(
+        session=session,
+        serial=serial,
+        actor=f"camera:{serial}",
+        punches=[cameras.CameraPunch(p.pin, p.device_time, p.staff_id, p.note) for p in body.punches],
+    )
+    return IngestOut(
+        received=result.received,
+        stored=result.stored,
+        duplicates=result.duplicates,
+        quarantined=result.quarantined,
+        unmatched=result.unmatched,
+        rejected=[{"index": r.index, "reason": r.reason} for r in result.rejected],
+    )
+
+
+@router.post("/cameras/{serial}/heartbeat", summary="A door camera's health report")
+def camera_heartbeat(serial: str, body: HeartbeatIn, session: SessionDep) -> dict[str, str]:
+    cameras.record_heartbeat(session=session, serial=serial, health=cameras.CameraHealth(**body.model_dump()))
+    return {"status": "ok"}

@@ -222,8 +222,10 @@ class SimulatorHandle:
         async def _shutdown() -> None:
             for closer in self._closers:
                 closer.close()  # type: ignore[attr-defined]
-            for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(_shutdown(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)

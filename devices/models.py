@@ -1,0 +1,59 @@
+"""Tables of the terminal side: pull/push cursors, the ADMS command queue, users terminals report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Column, Field, SQLModel
+
+from attendance.timeutil import UTCDateTime
+
+
+class DeviceSyncState(SQLModel, table=True):
+    """Where the service stands with one terminal's log (pull count, push stamps)."""
+
+    __tablename__ = "device_sync_state"
+
+    device_id: int = Field(foreign_key="devices.id", primary_key=True)
+    synced_record_count: int | None = Field(default=None, description="log size when last fully ingested")
+    synced_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    unreadable_records: int = 0
+    attlog_stamp: str | None = Field(default=None, max_length=32)
+    operlog_stamp: str | None = Field(default=None, max_length=32)
+
+
+class CommandStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DeviceCommand(SQLModel, table=True):
+    """A command waiting for a push terminal to fetch it with getrequest (ADMS)."""
+
+    __tablename__ = "device_commands"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id", index=True)
+    command: str = Field(max_length=2000)
+    status: str = Field(default=CommandStatus.QUEUED, max_length=8, index=True)
+    return_code: int | None = None
+    created_by: str = Field(default="system", max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class DeviceUser(SQLModel, table=True):
+    """A user record a terminal reported (OPERLOG USER lines of push terminals)."""
+
+    __tablename__ = "device_users"
+
+    device_id: int = Field(foreign_key="devices.id", primary_key=True)
+    pin: str = Field(max_length=24, primary_key=True)
+    name: str = Field(default="", max_length=100)
+    privilege: int = 0
+    card: str | None = Field(default=None, max_length=32)
+    seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,208 @@
+"""The poller: many terminals concurrently, each at its interval, one poller per terminal at a time."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, col, select
+
+from attendance.errors import AttendanceError
+from attendance.ledger import IngestResult
+from attendance.models import Device, DeviceKind, PunchSource
+from attendance.timeutil import utcnow
+from devices import health, lease
+from devices.backoff import next_delay
+from devices.pull import DEFAULT_BATCH, Progress, PullResult, ingest_terminal_punches, pull_device, terminal_params
+from devices.terminal import Terminal, TerminalOpener, TerminalPunch
+from devices.zk_pull import open_pyzk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    serial: str
+    ok: bool
+    result: PullResult | None = None
+    error: str | None = None
+    not_ours: bool = False  # another poller holds the lease, or the device is no longer due
+    live_punches: int = 0
+
+
+def default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Poller:
+    """Polls the enabled pull terminals; `run` loops, `poll_now` does one round."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        holder: str | None = None,
+        workers: int = 8,
+        lease_seconds: float = 120.0,
+        timeout: float = 10.0,
+        batch_size: int = DEFAULT_BATCH,
+        opener: TerminalOpener = open_pyzk,
+        serials: list[str] | None = None,
+        tick_seconds: float = 1.0,
+        on_outcome: Callable[[PollOutcome], None] | None = None,
+        progress_for: Callable[[str], Progress | None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.holder = holder or default_holder()
+        self.workers = workers
+        self.lease_seconds = lease_seconds
+        self.timeout = timeout
+        self.batch_size = batch_size
+        self.opener = opener
+        self.serials = serials
+        self.tick_seconds = tick_seconds
+        self.on_outcome = on_outcome
+        self.progress_for = progress_for
+        self._running: set[int] = set()
+        self._lock = threading.Lock()
+
+    def device_ids(self, *, due_only: bool) -> list[int]:
+        """Enabled pull terminals (those due now, if `due_only`)."""
+        with Session(self.engine) as session:
+            query = select(Device.id).where(Device.enabled == True, Device.kind == DeviceKind.ZK_PULL,  # noqa: E712
+                                            col(Device.host).is_not(None))
+            if self.serials:
+                query = query.where(col(Device.serial).in_(self.serials))
+            if due_only:
+                query = query.where(or_(col(Device.next_poll_at).is_(None), col(Device.next_poll_at) <= utcnow()))
+            return [i for i in session.exec(query.order_by(Device.id)) if i is not None]
+
+    def poll_now(self, *, force: bool = False) -> list[PollOutcome]:
+        """Poll every selected terminal once, concurrently; wait for all."""
+        ids = self.device_ids(due_only=False)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(ids) or 1))) as pool:
+            futures = [pool.submit(self.poll_device, device_id, force=force, due_only=False) for device_id in ids]
+            return [f.result() for f in futures]
+
+    def run(self, *, stop: threading.Event, max_seconds: float | None = None) -> None:
+        """Poll due terminals until `stop` is set (or `max_seconds` pass)."""
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="poller") as pool:
+            futures = []
+            while not stop.is_set():
+                if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                    break
+                for device_id in self.device_ids(due_only=True):
+                    with self._lock:
+                        if device_id in self._running or len(self._running) >= self.workers:
+                            continue
+                        self._running.add(device_id)
+                    futures.append(pool.submit(self._job, device_id))
+                futures = [f for f in futures if not f.done()]
+                stop.wait(self.tick_seconds)
+            wait(futures)
+
+    def poll_device(self, device_id: int, *, force: bool = False, due_only: bool = True) -> PollOutcome:
+        """One poll of one terminal under its lease; failures go to its health record, never up."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            device = session.get(Device, device_id)
+            if device is None:
+                return PollOutcome(serial=str(device_id), ok=False, error="unknown device", not_ours=True)
+            serial = device.serial
+            if not lease.acquire(session=session, device_id=device_id, holder=self.holder,
+                                 seconds=self.lease_seconds):
+                session.commit()
+                return PollOutcome(serial=serial, ok=False, not_ours=True)
+            session.commit()
+            try:
+                session.refresh(device)
+                if due_only and device.next_poll_at is not None and device.next_poll_at > utcnow():
+                    return PollOutcome(serial=serial, ok=False, not_ours=True)
+                return self._poll(session, device, force)
+            finally:
+                session.rollback()
+                lease.release(session=session, device_id=device_id, holder=self.holder)
+                session.commit()
+
+    def _job(self, device_id: int) -> None:
+        try:
+            outcome = self.poll_device(device_id)
+            if self.on_outcome is not None:
+                self.on_outcome(outcome)
+        except Exception:  # noqa: BLE001 - one terminal's trouble must not stop the poller
+            log.exception("poll of device %s failed", device_id)
+        finally:
+            with self._lock:
+                self._running.discard(device_id)
+
+    def _poll(self, session: Session, device: Device, force: bool) -> PollOutcome:
+        assert device.id is not None
+        device_id = device.id
+        terminal: Terminal | None = None
+        try:
+            terminal = self.opener(terminal_params(device, timeout=self.timeout))
+            progress = self.progress_for(device.serial) if self.progress_for else None
+            result = pull_device(session=session, device=device, opener=self.opener, force=force,
+                                 batch_size=self.batch_size, progress=progress,
+                                 heartbeat=lambda: self._renew(device_id), terminal=terminal)
+            live = 0
+            if device.live_mode:
+                live = self._listen(session, device, terminal)
+            health.record_success(session=session, device=device, next_poll_at=utcnow() + next_delay(
+                interval_seconds=device.poll_interval_seconds, failures=0))
+            session.commit()
+            return PollOutcome(serial=device.serial, ok=True, result=result, live_punches=live)
+        except (AttendanceError, OSError) as err:
+            message = str(err) or type(err).__name__
+            log.warning("device %s: %s", device.serial, message)
+            session.rollback()
+            fresh = session.get(Device, device_id)
+            assert fresh is not None
+            delay = next_delay(interval_seconds=fresh.poll_interval_seconds,
+                               failures=(fresh.consecutive_failures or 0) + 1)
+            health.record_failure(session=session, device=fresh, error=message, retry_in=delay)
+            session.commit()
+            return PollOutcome(serial=device.serial, ok=False, error=message)
+        finally:
+            if terminal is not None:
+                terminal.close()
+
+    def _listen(self, session: Session, device: Device, terminal: Terminal) -> int:
+        """Live mode: receive punches as they happen until the next poll is due."""
+        until = utcnow() + timedelta(seconds=device.poll_interval_seconds)
+        received = 0
+
+        def on_punch(punch: TerminalPunch) -> None:
+            nonlocal received
+            result = health.sync_state(session=session, device_id=device.id or 0)
+            ingest_terminal_punches(session=session, device=device, punches=[punch], result=IngestResult(),
+                                    source=PunchSource.TERMINAL_PULL)
+            # The log grew by one that is now stored: the next pull may skip it.
+            if result.synced_record_count is not None:
+                result.synced_record_count += 1
+                session.add(result)
+                session.commit()
+            received += 1
+            self._renew(device.id or 0)
+
+        terminal.listen(until=until, on_punch=on_punch)
+        return received
+
+    def _renew(self, device_id: int) -> None:
+        with Session(self.engine) as s:
+            if not lease.renew(session=s, device_id=device_id, holder=self.holder, seconds=self.lease_seconds):
+                raise LeaseLost(f"lease on device {device_id} lost")
+            s.commit()
+
+
+class LeaseLost(AttendanceError):
+    """Another poller took over this terminal (our lease expired)."""

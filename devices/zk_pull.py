@@ -1,0 +1,195 @@
+"""The pull adapter: one session with a ZKTeco terminal through pyzk 0.9, with its bugs worked around."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from zk import ZK
+from zk.exception import ZKErrorConnection, ZKErrorResponse, ZKNetworkError
+
+from devices import zkproto
+from devices.errors import BadDeviceInput, DeviceAuthFailed, DeviceProtocolError, DeviceUnreachable
+from devices.terminal import TerminalParams, TerminalPunch, TerminalStatus, TerminalUser
+
+T = TypeVar("T")
+
+
+def open_pyzk(params: TerminalParams) -> PyzkTerminal:
+    """Connect to a terminal (never pinging it: pyzk would shell out to `ping`)."""
+    return PyzkTerminal(params)
+
+
+class PyzkTerminal:
+    """A connected terminal; every pyzk error becomes a DeviceError carrying its cause."""
+
+    def __init__(self, params: TerminalParams) -> None:
+        self.params = params
+        self.where = f"{params.host}:{params.port}/{params.transport}"
+        if params.transport not in ("tcp", "udp"):
+            raise BadDeviceInput(f"giao thức phải là tcp hoặc udp, không phải {params.transport!r}")
+        self._zk = ZK(params.host, params.port, timeout=params.timeout, password=params.comm_key,
+                      force_udp=params.transport == "udp", ommit_ping=True)
+        self.user_format = 0  # learnt from the user buffer; pyzk's own guess is unreliable
+        spare = getattr(self._zk, "_ZK__sock", None)  # pyzk opens a UDP socket it never closes
+        try:
+            self._call(self._zk.connect)
+        finally:
+            if spare is not None and spare is not getattr(self._zk, "_ZK__sock", None):
+                spare.close()
+
+    def status(self) -> TerminalStatus:
+        before = datetime.now(UTC)
+        device_time = self._call(self._zk.get_time)
+        after = datetime.now(UTC)
+        serial = self._call(self._zk.get_serialnumber)
+        firmware = self._call(self._zk.get_firmware_version)
+        self._call(self._zk.read_sizes)
+        z = self._zk
+        return TerminalStatus(serial=serial, firmware=firmware, device_time=device_time,
+                              measured_at=before + (after - before) / 2, user_count=z.users,
+                              record_count=z.records, user_capacity=z.users_cap, record_capacity=z.rec_cap)
+
+    def read_users(self) -> list[TerminalUser]:
+        # pyzk's get_users prints to stdout and guesses the format from a float division: parse here.
+        self._call(self._zk.read_sizes)
+        if self._zk.users == 0:
+            return []
+        data = self._read_buffer(zkproto.CMD_USERTEMP_RRQ, zkproto.FCT_USER)
+        raws, size = self._guard(lambda: zkproto.unpack_users(data, self._zk.users))
+        self.user_format = size
+        self._zk.user_packet_size = size
+        return [TerminalUser(u.uid, u.user_id, u.name, u.privilege, u.card, u.password) for u in raws]
+
+    def read_punches(self) -> list[TerminalPunch]:
+        # pyzk's get_attendance aborts the whole read on one impossible date and scans the user list
+        # once per record; we decode each record ourselves and keep undecodable ones as raw.
+        self._call(self._zk.read_sizes)
+        count = self._zk.records
+        if count == 0:
+            return []
+        data = self._read_buffer(zkproto.CMD_ATTLOG_RRQ, 0)
+        size = self._guard(lambda: zkproto.infer_record_size(len(data), count, zkproto.PUNCH_FORMATS))
+        uid_map = {u.uid: u.pin for u in self.read_users()} if size == 8 else {}
+        raws, _ = self._guard(lambda: zkproto.unpack_punches(data, count, uid_map))
+        return [TerminalPunch(r.user_id, _decode(r.time), r.time, r.status, r.punch) for r in raws]
+
+    def set_user(self, user: TerminalUser) -> None:
+        if not self.user_format:
+            self.read_users()
+            self.user_format = self.user_format or (28 if self.params.transport == "udp" else 72)
+            self._zk.user_packet_size = self.user_format
+        name = ascii_name(user.name)
+        if self.user_format == 28:
+            if not user.pin.isdigit():
+                raise BadDeviceInput(f"máy chấm công chỉ nhận mã số (PIN) dạng số, không nhận {user.pin!r}")
+            name = name[:8]
+        # group_id must be a str: pyzk 0.9 calls .encode() on it for 72-byte users.
+        self._call(lambda: self._zk.set_user(uid=user.uid, name=name[:24], privilege=user.privilege,
+                                             password=user.password[:5 if self.user_format == 28 else 8],
+                                             group_id="", user_id=user.pin, card=int(user.card or 0)))
+
+    def delete_user(self, uid: int) -> None:
+        self._call(lambda: self._zk.delete_user(uid=uid))
+
+    def set_time(self, device_time: datetime) -> None:
+        self._call(lambda: self._zk.set_time(device_time))
+
+    def clear_log(self) -> None:
+        # clear_attendance (CMD_CLEAR_ATTLOG) only; pyzk's clear_data() raises TypeError and would
+        # wipe users and fingerprints too.
+        self._call(self._zk.clear_attendance)
+
+    def disable(self) -> None:
+        self._call(self._zk.disable_device)
+
+    def enable(self) -> None:
+        self._call(self._zk.enable_device)
+
+    def listen(self, *, until: datetime, on_punch: Callable[[TerminalPunch], None]) -> None:
+        """Receive live punches until `until` (aware), handing each to `on_punch`."""
+        events = self._call(lambda: self._zk.live_capture(new_timeout=1))
+        while True:
+            event = self._call(lambda: next(events, StopIteration))
+            if event is StopIteration:
+                return
+            if datetime.now(UTC) >= until:
+                self._zk.end_live_capture = True
+            if event is None:
+                continue
+            raw = zkproto.encode_time(event.timestamp)
+            on_punch(TerminalPunch(str(event.user_id), event.timestamp, raw, event.status, event.punch))
+
+    def close(self) -> None:
+        sock = getattr(self._zk, "_ZK__sock", None)
+        try:
+            if self._zk.is_connect:
+                self._zk.disconnect()
+        except Exception:  # noqa: BLE001 - closing must never raise; the socket is closed below
+            pass
+        finally:
+            if sock is not None:
+                sock.close()
+            current = getattr(self._zk, "_ZK__sock", None)
+            if current is not None:
+                current.close()
+
+    def __enter__(self) -> PyzkTerminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _read_buffer(self, command: int, fct: int) -> bytes:
+        data, size = self._call(lambda: self._zk.read_with_buffer(command, fct))
+        if size < 4:
+            return b""
+        total = struct.unpack("<I", data[:4])[0]
+        body = data[4 : 4 + total]
+        if len(body) != total:
+            raise DeviceProtocolError(f"{self.where}: dữ liệu nhận thiếu ({len(body)}/{total} byte)")
+        return body
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except ZKErrorResponse as err:
+            if "Unauthenticated" in str(err):
+                raise DeviceAuthFailed(f"{self.where}: máy từ chối mã kết nối (comm key sai)") from err
+            raise DeviceProtocolError(f"{self.where}: máy trả lời lỗi: {err}") from err
+        except (ZKNetworkError, ZKErrorConnection, OSError, socket.timeout) as err:
+            self._drop()
+            raise DeviceUnreachable(f"{self.where}: không kết nối được ({err or type(err).__name__})") from err
+        except (struct.error, ValueError, TypeError, IndexError, AttributeError) as err:
+            self._drop()
+            raise DeviceProtocolError(f"{self.where}: dữ liệu không hợp lệ: {err}") from err
+
+    def _guard(self, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except (ValueError, struct.error) as err:
+            raise DeviceProtocolError(f"{self.where}: dữ liệu không hợp lệ: {err}") from err
+
+    def _drop(self) -> None:
+        self._zk.is_connect = False
+        sock: Any = getattr(self._zk, "_ZK__sock", None)
+        if sock is not None:
+            sock.close()
+
+
+def ascii_name(name: str) -> str:
+    """Vietnamese names without diacritics: most terminal screens cannot draw them."""
+    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+
+
+def _decode(raw: int) -> datetime | None:
+    try:
+        return zkproto.decode_time(raw)
+    except ValueError:
+        return None

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from attendance import audit
-from attendance.errors import UnknownStaff
 from attendance.models import Staff
+from attendance.staff import get_staff
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
 from recognition import quality
@@ -257,10 +257,7 @@ def load_gallery(*, session: Session, cipher: TemplateCipher, active_only: bool 
 
 
 def _staff(session: Session, staff_id: int) -> Staff:
-    staff = session.get(Staff, staff_id)
-    if staff is None:
-        raise UnknownStaff(f"no staff member with id {staff_id}")
-    return staff
+    return get_staff(session=session, staff_id=staff_id)
 
 
 def _template_count(session: Session, staff_id: int) -> int:

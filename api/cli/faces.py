@@ -1,7 +1,161 @@
-"""`attendance faces ...`."""
+"""`attendance faces consent|enroll|list|erase|evaluate`."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from attendance.db import session_scope
+from attendance.errors import AttendanceError
+from attendance.staff import get_staff_by_code
+from config import get_settings
+from recognition import enrollment
+from recognition.crypto import cipher_from_settings
+from recognition.engine import get_engine
+from recognition.evaluation import evaluate as run_evaluation
+from recognition.evaluation import photos_in
 
 app = typer.Typer(no_args_is_help=True, help="Face enrollment, listing, erasure and evaluation.")
+console = Console()
+
+
+@app.command()
+def consent(
+    staff_code: str = typer.Argument(..., help="Mã cán bộ."),
+    method: str = typer.Option("phiếu đồng ý", help="How consent was given (signed form, kiosk, ...)."),
+    ref: str | None = typer.Option(None, help="Reference of the consent document."),
+    actor: str = typer.Option("cli", help="Who records it (audit log)."),
+) -> None:
+    """Record a person's consent to face enrollment (required before enrolling)."""
+    with _errors(), session_scope() as session:
+        staff = get_staff_by_code(session=session, code=staff_code)
+        enrollment.record_consent(session=session, staff_id=staff.id or 0, actor=actor, method=method, document_ref=ref)
+    console.print(f"Đã ghi nhận sự đồng ý của {staff.full_name} ({staff.code}).")
+
+
+@app.command()
+def enroll(
+    staff_code: str | None = typer.Argument(None, help="Mã cán bộ (with PHOTOS)."),
+    photos: list[Path] | None = typer.Argument(None, help="JPEG/PNG photos of that person."),
+    folder: Path | None = typer.Option(None, "--folder", help="Batch: FOLDER/<staff code>/*.jpg|png."),
+    keep_photos: bool = typer.Option(False, help="Keep the photos (encrypted); default: templates only."),
+    actor: str = typer.Option("cli", help="Who enrolls (audit log)."),
+) -> None:
+    """Enroll face photos (each photo is its own unit of work; refused photos are listed with the reason)."""
+    jobs = _jobs(staff_code, photos, folder)
+    settings = get_settings()
+    engine, cipher = get_engine(), cipher_from_settings(settings)
+    enrolled, refused = 0, []
+    with Progress(console=console) as progress:
+        task = progress.add_task("Đang đăng ký khuôn mặt…", total=len(jobs))
+        for code, photo in jobs:
+            try:
+                with session_scope() as session:
+                    staff = get_staff_by_code(session=session, code=code)
+                    enrollment.enroll_photo(
+                        session=session,
+                        staff_id=staff.id or 0,
+                        data=photo.read_bytes(),
+                        actor=actor,
+                        engine=engine,
+                        policy=settings.faces,
+                        cipher=cipher,
+                        source="cli",
+                        keep_photo=keep_photos,
+                        language=settings.language,
+                    )
+                enrolled += 1
+            except (AttendanceError, OSError) as err:
+                refused.append((code, photo, str(err)))
+            progress.advance(task)
+    console.print(f"Đã đăng ký {enrolled} ảnh, từ chối {len(refused)}.")
+    for code, photo, reason in refused:
+        console.print(f"  [yellow]{code}[/yellow] {photo.name}: {reason}")
+    if refused:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_() -> None:
+    """People with face templates or a recorded consent."""
+    with _errors(), session_scope() as session:
+        rows = enrollment.list_enrollments(session=session)
+    table = Table("Mã", "Họ và tên", "Mẫu", "Ảnh lưu", "Đồng ý lúc")
+    for row in rows:
+        given = row.consent_given_at.isoformat(timespec="minutes") if row.consent_given_at else "— (đã rút)"
+        table.add_row(row.code, row.full_name, str(row.templates), str(row.photos), given)
+    console.print(table)
+
+
+@app.command()
+def erase(
+    staff_code: str = typer.Argument(..., help="Mã cán bộ."),
+    reason: str = typer.Option(..., help="Why (audit log), e.g. 'nghỉ việc' or 'rút lại sự đồng ý'."),
+    withdraw: bool = typer.Option(False, help="Also record that the person withdrew consent."),
+    actor: str = typer.Option("cli", help="Who erases (audit log)."),
+) -> None:
+    """Erase every face template and photo of a person."""
+    with _errors(), session_scope() as session:
+        staff = get_staff_by_code(session=session, code=staff_code)
+        service = enrollment.withdraw_consent if withdraw else enrollment.erase_faces
+        erased = service(session=session, staff_id=staff.id or 0, actor=actor, reason=reason)
+    console.print(f"Đã xoá {erased.templates} mẫu và {erased.photos} ảnh của {staff.full_name} ({staff.code}).")
+
+
+@app.command()
+def evaluate(
+    dataset: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder with train/ and test/."),
+    as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures."),
+) -> None:
+    """Enroll train/ into a scratch gallery (never the live one) and identify every test/ photo."""
+    settings = get_settings()
+    total = sum(len(photos_in(d)) for part in ("train", "test") for d in (dataset / part).glob("*") if d.is_dir())
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Đang đánh giá…", total=total)
+        report = run_evaluation(
+            dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
+        )
+    table = Table("Ảnh", "Đúng là", "Nhận ra", "Khoảng cách", "Kết quả")
+    for r in report.results:
+        distance = f"{r.distance:.3f}" if r.distance is not None else "—"
+        table.add_row(r.path, r.expected or "(không đăng ký)", r.predicted or "(không rõ)", distance, r.outcome)
+    console.print(table)
+    for path, reason in report.refused:
+        console.print(f"Ảnh đăng ký bị từ chối {path}: {reason}")
+    summary = report.summary()
+    console.print(
+        f"Ngưỡng {summary['threshold']} (biên {summary['margin']}): độ chính xác {summary['accuracy']:.1%}, "
+        f"nhận nhầm {summary['false_accepts']}, bỏ sót {summary['false_rejects']}, trên {summary['tests']} ảnh."
+    )
+    console.print(f"Khoảng cách cùng người: {summary['genuine_distance']}")
+    console.print(f"Khoảng cách người khác gần nhất: {summary['impostor_distance']}")
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+
+
+def _jobs(staff_code: str | None, photos: list[Path] | None, folder: Path | None) -> list[tuple[str, Path]]:
+    if folder is not None:
+        if not folder.is_dir():
+            raise typer.BadParameter(f"{folder} is not a folder")
+        return [(d.name, p) for d in sorted(folder.iterdir()) if d.is_dir() for p in photos_in(d)]
+    if not staff_code or not photos:
+        raise typer.BadParameter("give STAFF_CODE and PHOTOS, or --folder")
+    return [(staff_code, p) for p in photos]
+
+
+class _errors:
+    """Turn a domain error into a red message and exit code 2."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, _tb: object) -> bool:
+        if isinstance(err, AttendanceError):
+            console.print(f"[red]Lỗi:[/red] {err}")
+            raise typer.Exit(2) from err
+        return False

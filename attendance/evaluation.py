@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
-from sqlmodel import Session
+from sqlalchemy import and_, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from attendance.calendar import UnitCalendar, unit_calendar
 from attendance.leave import approved_excuses
@@ -69,8 +70,8 @@ def evaluate_period(
     people = _staff(session, list(assignments))
     if not people:
         return []
-    units = {u.id: u for u in session.exec(select(Unit).where(Unit.id.in_(  # type: ignore[union-attr]
-        {a[0] for rows in assignments.values() for a in rows}))).scalars()}
+    unit_rows = session.exec(select(Unit).where(col(Unit.id).in_({a[0] for rows in assignments.values() for a in rows})))
+    units = {u.id: u for u in unit_rows if u.id is not None}
     calendars = _Calendars(session, units, start, end)
     punches = _punches_by_day(session, people, start, end, calendars)
     excuses = approved_excuses(session=session, staff_ids=list(people), start=start, end=end)
@@ -129,10 +130,10 @@ class _Calendars:
 
 def _assignments(session: Session, start: date, end: date, unit_ids: set[int] | None,
                  staff_ids: Iterable[int] | None) -> dict[int, list[tuple[int, date, date | None]]]:
-    query = select(StaffAssignment.staff_id, StaffAssignment.unit_id, StaffAssignment.valid_from,
-                   StaffAssignment.valid_to).where(
-        StaffAssignment.valid_from <= end,
-        or_(StaffAssignment.valid_to.is_(None), StaffAssignment.valid_to >= start))  # type: ignore[union-attr]
+    query = sa_select(col(StaffAssignment.staff_id), col(StaffAssignment.unit_id), col(StaffAssignment.valid_from),
+                      col(StaffAssignment.valid_to)).where(
+        col(StaffAssignment.valid_from) <= end,
+        or_(col(StaffAssignment.valid_to).is_(None), col(StaffAssignment.valid_to) >= start))
     wanted = set(staff_ids) if staff_ids is not None else None
     result: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     for staff_id, unit_id, valid_from, valid_to in session.execute(query):
@@ -147,9 +148,9 @@ def _assignments(session: Session, start: date, end: date, unit_ids: set[int] | 
 def _staff(session: Session, ids: list[int]) -> dict[int, StaffRef]:
     people: dict[int, StaffRef] = {}
     for offset in range(0, len(ids), 900):
-        rows = session.execute(select(Staff.id, Staff.code, Staff.full_name, Staff.pin, Staff.position,
-                                      Staff.start_date, Staff.end_date)
-                               .where(Staff.id.in_(ids[offset:offset + 900])))  # type: ignore[union-attr]
+        rows = session.execute(sa_select(col(Staff.id), col(Staff.code), col(Staff.full_name), col(Staff.pin),
+                                         col(Staff.position), col(Staff.start_date), col(Staff.end_date))
+                               .where(col(Staff.id).in_(ids[offset:offset + 900])))
         for row in rows:
             people[row[0]] = StaffRef(*row)
     return people
@@ -161,16 +162,16 @@ def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, 
     by_pin = {ref.pin: ref.id for ref in people.values() if ref.pin}
     low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), calendars.zone(None))
     high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), calendars.zone(None))
-    base = select(Punch.staff_id, Punch.pin, Punch.punched_at).where(
-        Punch.punched_at >= low, Punch.punched_at < high, Punch.quarantined.is_(False))  # type: ignore[attr-defined]
+    base = sa_select(col(Punch.staff_id), col(Punch.pin), col(Punch.punched_at)).where(
+        col(Punch.punched_at) >= low, col(Punch.punched_at) < high, col(Punch.quarantined).is_(False))
     queries = []
     if len(people) > _SCAN_THRESHOLD:
         queries.append(base)
     else:
         ids, pins = list(people), list(by_pin)
-        queries.append(base.where(Punch.staff_id.in_(ids)))  # type: ignore[union-attr]
+        queries.append(base.where(col(Punch.staff_id).in_(ids)))
         if pins:
-            queries.append(base.where(and_(Punch.staff_id.is_(None), Punch.pin.in_(pins))))  # type: ignore[union-attr]
+            queries.append(base.where(and_(col(Punch.staff_id).is_(None), col(Punch.pin).in_(pins))))
     zone = calendars.zone(None)
     grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
     for query in queries:

@@ -50,6 +50,7 @@ def file_request(*, session: Session, staff: Staff, type: str, kind: str | None,
     if (staff.start_date and start_date < staff.start_date) or (staff.end_date and end_date > staff.end_date):
         raise OutsideEmployment(f"{staff.full_name} is not employed for the whole of {start_date} – {end_date}")
     _check_no_overlap(session, staff, start_date, end_date, session_part)
+    assert staff.id is not None
     row = Request(staff_id=staff.id, type=request_type, kind=excuse_kind, start_date=start_date,
                   end_date=end_date, part=session_part, reason=reason.strip(), created_by=actor,
                   created_at=utcnow())

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from attendance.models import Punch, PunchSource, Staff
 from attendance.timeutil import utcnow
@@ -85,7 +85,7 @@ def ingest_punches(
     now = now or utcnow()
     result = IngestResult(received=len(punches))
     rows: list[dict[str, object]] = []
-    seen: set[tuple[str, str, datetime]] = set()
+    seen: set[tuple[object, object, object]] = set()
     zones: dict[str, ZoneInfo] = {}
     for index, punch in enumerate(punches):
         try:
@@ -180,9 +180,7 @@ def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
     pin_list = list(pins)
     for start in range(0, len(pin_list), 900):
         chunk = pin_list[start : start + 900]
-        for pin, staff_id in session.exec(  # type: ignore[call-overload]
-            select(Staff.pin, Staff.id).where(Staff.pin.in_(chunk))  # type: ignore[union-attr]
-        ):
+        for pin, staff_id in session.execute(select(col(Staff.pin), col(Staff.id)).where(col(Staff.pin).in_(chunk))):
             known[pin] = staff_id
     for row in rows:
         if row["staff_id"] is None:
@@ -196,14 +194,15 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[st
     stored: list[dict[str, object]] = []
     for start in range(0, len(rows), _ROWS_PER_STATEMENT):
         chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        stmt: Insert
         if dialect == "postgresql":
             stmt = pg_insert(table).values(chunk).on_conflict_do_nothing(constraint="uq_punch_source")
         elif dialect == "sqlite":
             stmt = sqlite_insert(table).values(chunk).on_conflict_do_nothing()
         else:  # pragma: no cover - other backends fall back to a plain insert
             stmt = insert(table).values(chunk)
-        stmt = stmt.returning(table.c.device_serial, table.c.pin, table.c.device_time)
-        new_keys = {(s, p, t.replace(tzinfo=None)) for s, p, t in session.execute(stmt)}
+        returning = stmt.returning(table.c.device_serial, table.c.pin, table.c.device_time)
+        new_keys = {(s, p, t.replace(tzinfo=None)) for s, p, t in session.execute(returning)}
         stored.extend(
             row for row in chunk if (row["device_serial"], row["pin"], row["device_time"]) in new_keys
         )

@@ -29,6 +29,7 @@ def create_staff(*, session: Session, unit_id: int, code: str, full_name: str, p
                   start_date=start_date, unit_id=unit_id)
     session.add(staff)
     session.flush()
+    assert staff.id is not None
     session.add(StaffAssignment(staff_id=staff.id, unit_id=unit_id, valid_from=start_date or date(1900, 1, 1)))
     audit.record(session=session, actor=actor, action="staff.create", entity="staff", entity_id=staff.id,
                  after=audit.snapshot(staff))
@@ -73,6 +74,7 @@ def move_staff(*, session: Session, staff: Staff, unit_id: int, effective: date,
     if current is not None and effective <= current.valid_from:
         raise InvalidInput(f"a move must come after the current assignment's start ({current.valid_from})")
     before = audit.snapshot(staff)
+    assert staff.id is not None
     if current is not None:
         current.valid_to = effective - timedelta(days=1)
         session.add(current)

@@ -1,8 +1,45 @@
-"""`attendance demo`: seed a realistic office and serve it."""
+"""`attendance demo`: seed a demo commune office, start its simulated terminal, serve it all."""
 
 from __future__ import annotations
 
+import shutil
 
-def demo() -> None:
-    """Seed a demo commune office and start the service."""
-    raise NotImplementedError
+import typer
+import uvicorn
+from rich.console import Console
+
+from attendance import migrate
+from attendance.db import reset_engines, session_scope
+from attendance.demo import seed_demo
+from config import get_settings
+
+console = Console()
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port of the web service."),
+    reset: bool = typer.Option(False, help="Delete the demo database and seed it again."),
+    serve: bool = typer.Option(True, help="Start the web service after seeding."),
+) -> None:
+    """Seed a demo commune office (embedded SQLite) and start the service."""
+    settings = get_settings()
+    if reset and settings.database_url is None:
+        reset_engines()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"[bold]Cơ sở dữ liệu:[/bold] {settings.sqlalchemy_url}")
+    migrate.upgrade(settings.sqlalchemy_url)
+    with session_scope() as session:
+        summary = seed_demo(session=session, progress=lambda msg: console.print(f"  {msg}"))
+    if summary.punches:
+        console.print(f"Đã tạo {summary.units} đơn vị, {summary.staff} cán bộ, {summary.punches} lượt chấm công "
+                      f"({summary.start:%d/%m/%Y} – {summary.end:%d/%m/%Y}).")
+    else:
+        console.print(f"Dữ liệu mẫu đã có ({summary.staff} cán bộ); dùng --reset để tạo lại.")
+    base = f"http://{host}:{port}"
+    console.print("\n[bold]Xem tại:[/bold]")
+    console.print(f"  {base}/health                 tình trạng dịch vụ")
+    console.print(f"  {base}/docs                   tài liệu API (OpenAPI)")
+    if serve:
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port)

@@ -73,8 +73,9 @@ def test_unmatched_pin_counts_once_assigned(session) -> None:
         PunchIn(PunchSource.TERMINAL_PULL, "SIM1", "777", datetime(2026, 11, 23, 7, 30))])
     assert result.unmatched == 1
     assign_pin(session=session, staff=staff, pin="777", actor="hr")
-    from attendance.queries import month_punches
     from datetime import date
+
+    from attendance.queries import month_punches
     punches = month_punches(session=session, staff=staff, start=date(2026, 11, 1), end=date(2026, 11, 30))
     assert [p["at"] for p in punches] == ["2026-11-23T07:30:00"]
 

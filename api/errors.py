@@ -1,22 +1,118 @@
-"""Domain errors mapped to HTTP status codes, once, for every route."""
+"""Errors mapped to HTTP status codes, once, for every route: never a 500 for client input."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+import logging
+from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth.service import LoginFailed, TooManyAttempts
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
+log = logging.getLogger(__name__)
+
 STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
+    (LoginFailed, 401),
+    (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),
     (AttendanceError, 400),
 ]
 
+DEFAULT_MAX_BODY = 1_000_000
+# Larger bodies for the routes that take batches; everything else gets DEFAULT_MAX_BODY.
+MAX_BODY_BY_PATH: dict[str, int] = {"/api/punches/batch": 8_000_000}
+
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AttendanceError)
     async def _domain_error(_request: Request, exc: AttendanceError) -> JSONResponse:
         status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
-        return JSONResponse(status_code=status, content={"detail": str(exc), "error": type(exc).__name__})
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+        return JSONResponse(status_code=status, content={"detail": str(exc), "error": type(exc).__name__},
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=validation_body(exc.errors()))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error: %s", exc.orig)
+        return JSONResponse(status_code=409, content={"detail": "conflicts with existing data",
+                                                      "error": "Conflict"})
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        log.info("data error: %s", exc.orig)
+        return JSONResponse(status_code=422, content={"detail": "a value is out of range or malformed",
+                                                      "errors": []})
+
+    app.add_middleware(BodySizeLimit)
+
+
+def validation_body(errors: Any) -> dict[str, Any]:
+    """FastAPI's error list, plus one {field, reason} per error."""
+    fields = [{"field": ".".join(str(part) for part in err.get("loc", ())), "reason": str(err.get("msg", ""))}
+              for err in errors]
+    detail = jsonable_encoder([{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in errors])
+    return {"detail": detail, "errors": fields}
+
+
+class BodySizeLimit:
+    """413 for bodies over the limit, by Content-Length or by counting streamed bytes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = MAX_BODY_BY_PATH.get(scope.get("path", ""), DEFAULT_MAX_BODY)
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _too_large(send, limit)
+                    return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _too_large(send, limit)
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised while reading the body; FastAPI lets HTTP exceptions through its body parsing."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "body too large")
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = f'{{"detail":"body larger than {limit} bytes","error":"PayloadTooLarge"}}'.encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

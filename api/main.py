@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import board, faces, health
+from api.routes import auth, board, faces, health, users
 
 
 def create_app() -> FastAPI:
@@ -18,4 +18,6 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(board.router, prefix="/api")
     app.include_router(faces.router, prefix="/api")
+    app.include_router(auth.router)
+    app.include_router(users.router)
     return app

@@ -1,0 +1,1 @@
+"""Authentication and authorisation: users, roles, tokens, device tokens, login rate limiting."""

@@ -1,0 +1,43 @@
+"""Password hashing (Argon2id through pwdlib) and random secrets."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+
+@lru_cache
+def _hasher() -> PasswordHash:
+    return PasswordHash((Argon2Hasher(),))
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of `password`."""
+    return _hasher().hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
+    """(matches, new hash if the stored one should be upgraded)."""
+    try:
+        return _hasher().verify_and_update(password, password_hash)
+    except Exception:  # an unknown or corrupt hash never matches
+        return False, None
+
+
+def dummy_verify() -> None:
+    """Spend the time a real check takes, so unknown usernames cannot be told apart by timing."""
+    verify_password("not the password", _dummy_hash())
+
+
+def random_password(length: int = 16) -> str:
+    """A random password that is easy to type: letters and digits, no look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))

@@ -1,0 +1,271 @@
+"""Accounts and tokens: create, update, authenticate with rate limiting, resolve bearer tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from api.auth.models import DeviceToken, LoginFailure, User
+from api.auth.passwords import dummy_verify, hash_password, random_password, verify_password
+from api.auth.principal import Principal
+from api.auth.roles import DEVICE_SCOPES, Permission, Role, parse_grants, permissions_for, unit_scoped
+from api.auth.settings import get_auth_settings
+from api.auth.tokens import InvalidToken, decode_access_token, device_token_hash, new_device_secret
+from attendance import audit
+from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound, UnknownStaff, UnknownUnit
+from attendance.models import Device, Staff, Unit
+from attendance.org import subtree_ids
+from attendance.timeutil import utcnow
+
+_SECRET_FIELDS = {"password_hash", "token_hash"}
+
+
+class LoginFailed(AttendanceError):
+    """Wrong username or password (deliberately not saying which)."""
+
+
+class TooManyAttempts(AttendanceError):
+    """Too many failed logins; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedDeviceToken:
+    token: DeviceToken
+    secret: str  # shown once, never stored
+
+
+def create_user(*, session: Session, username: str, role: str, password: str | None = None,
+                full_name: str = "", unit_id: int | None = None, staff_id: int | None = None,
+                grants: str = "", actor: str) -> tuple[User, str]:
+    """Create an account; returns (user, password) with a random password when none is given."""
+    username = _clean_username(username)
+    role = _role(role)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"username {username!r} is taken")
+    password = password if password is not None else random_password()
+    check_password_strength(password)
+    user = User(username=username, full_name=full_name.strip(), password_hash=hash_password(password),
+                role=role, created_at=utcnow())
+    _apply(session, user, {"unit_id": unit_id, "staff_id": staff_id, "grants": grants})
+    session.add(user)
+    session.flush()
+    audit.record(session=session, actor=actor, action="user.create", entity="user", entity_id=user.id,
+                 after=user_snapshot(user))
+    return user, password
+
+
+def update_user(*, session: Session, user: User, changes: dict[str, object], actor: str) -> User:
+    """Change role, unit, linked person, grants, name or active flag; deactivation revokes tokens."""
+    before = user_snapshot(user)
+    allowed = {"role", "unit_id", "staff_id", "grants", "full_name", "active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    if "role" in changes:
+        changes["role"] = _role(str(changes["role"]))
+    _apply(session, user, changes)
+    if before and (before["role"] != user.role or before["active"] != user.active
+                   or before["grants"] != user.grants or before["unit_id"] != user.unit_id):
+        user.token_version += 1
+    session.add(user)
+    session.flush()
+    audit.record(session=session, actor=actor, action="user.update", entity="user", entity_id=user.id,
+                 before=before, after=user_snapshot(user))
+    return user
+
+
+def set_password(*, session: Session, user: User, password: str | None, actor: str) -> str:
+    """Set (or, with None, generate) a password; every token issued before stops working."""
+    password = password if password is not None else random_password()
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.token_version += 1
+    session.add(user)
+    session.flush()
+    audit.record(session=session, actor=actor, action="user.password", entity="user", entity_id=user.id)
+    return password
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
+    """The active user with these credentials; failures are counted and rate limited."""
+    settings = get_auth_settings()
+    username = username.strip().lower()[:100]
+    client = (client or "unknown")[:100]
+    since = utcnow() - timedelta(minutes=settings.failure_window_minutes)
+    by_user = _failures(session, col(LoginFailure.username) == username, since)
+    by_client = _failures(session, col(LoginFailure.client) == client, since)
+    if by_user >= settings.max_failures_per_user or by_client >= settings.max_failures_per_client:
+        raise TooManyAttempts("too many failed logins; try again later", settings.failure_window_minutes * 60)
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        dummy_verify()
+        ok, new_hash = False, None
+    else:
+        ok, new_hash = verify_password(password, user.password_hash)
+    if not ok or user is None or not user.active:
+        _record_failure(session, username, client)
+        raise LoginFailed("wrong username or password")
+    if new_hash:
+        user.password_hash = new_hash
+    user.last_login_at = utcnow()
+    session.add(user)
+    session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))  # type: ignore[call-overload]
+    audit.record(session=session, actor=f"user:{user.username}", action="auth.login", entity="user",
+                 entity_id=user.id, reason=f"from {client}")
+    session.flush()
+    return user
+
+
+def principal_for_token(*, session: Session, token: str) -> Principal:
+    """The caller behind a bearer token (a user's signed token or a device token)."""
+    if token.startswith("dev_"):
+        return _device_principal(session, token)
+    claims = decode_access_token(token)
+    user = session.get(User, claims.user_id)
+    if user is None or not user.active or user.token_version != claims.version:
+        raise InvalidToken("the token was revoked")
+    return principal_for_user(session=session, user=user)
+
+
+def principal_for_user(*, session: Session, user: User) -> Principal:
+    """A user's permissions and unit scope."""
+    permissions = permissions_for(user.role, user.grants)
+    if user.role == Role.ADMIN:
+        unit_ids: frozenset[int] | None = None
+    elif unit_scoped(user.role) and user.unit_id is not None:
+        unit = session.get(Unit, user.unit_id)
+        unit_ids = frozenset(subtree_ids(session=session, unit=unit)) if unit else frozenset()
+    else:
+        unit_ids = frozenset()
+    return Principal(kind="user", actor=f"user:{user.username}", permissions=permissions, unit_ids=unit_ids,
+                     user=user)
+
+
+def issue_device_token(*, session: Session, name: str, scopes: list[str], device_id: int | None,
+                       actor: str) -> IssuedDeviceToken:
+    """A new device token with the given scopes; the secret is returned once and stored hashed."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("a device token needs a name")
+    try:
+        wanted = {Permission(s) for s in scopes}
+    except ValueError as err:
+        raise InvalidInput(str(err)) from err
+    if not wanted or not wanted <= DEVICE_SCOPES:
+        allowed = ", ".join(sorted(p.value for p in DEVICE_SCOPES))
+        raise InvalidInput(f"device token scopes must be among: {allowed}")
+    if device_id is not None and session.get(Device, device_id) is None:
+        raise NotFound(f"no device with id {device_id}")
+    secret = new_device_secret()
+    row = DeviceToken(name=name, token_hash=device_token_hash(secret), scopes=",".join(sorted(wanted)),
+                      device_id=device_id, created_by=actor, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    audit.record(session=session, actor=actor, action="device_token.create", entity="device_token",
+                 entity_id=row.id, after=user_snapshot(row))
+    return IssuedDeviceToken(row, secret)
+
+
+def revoke_device_token(*, session: Session, token: DeviceToken, actor: str) -> DeviceToken:
+    """Stop a device token from working (kept for the record)."""
+    if token.revoked_at is not None:
+        raise Conflict(f"device token {token.id} is already revoked")
+    before = user_snapshot(token)
+    token.revoked_at = utcnow()
+    session.add(token)
+    session.flush()
+    audit.record(session=session, actor=actor, action="device_token.revoke", entity="device_token",
+                 entity_id=token.id, before=before, after=user_snapshot(token))
+    return token
+
+
+def check_password_strength(password: str) -> None:
+    minimum = get_auth_settings().min_password_length
+    if len(password) < minimum:
+        raise InvalidInput(f"a password needs at least {minimum} characters")
+    if len(password) > 256:
+        raise InvalidInput("a password has at most 256 characters")
+
+
+def user_snapshot(row: User | DeviceToken) -> dict[str, object]:
+    """An audit snapshot without secrets."""
+    data = audit.snapshot(row) or {}
+    return {key: value for key, value in data.items() if key not in _SECRET_FIELDS}
+
+
+def _device_principal(session: Session, token: str) -> Principal:
+    row = session.exec(select(DeviceToken).where(DeviceToken.token_hash == device_token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        raise InvalidToken("unknown or revoked device token")
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now  # at most once a minute: a hot camera must not write on every call
+        session.add(row)
+    scopes = frozenset(Permission(s) for s in parse_grants(row.scopes))
+    return Principal(kind="device", actor=f"device:{row.name}", permissions=scopes, unit_ids=frozenset(),
+                     device_token=row)
+
+
+def _record_failure(session: Session, username: str, client: str) -> None:
+    # Its own transaction: the request's unit of work rolls back on the error that follows.
+    with Session(session.get_bind()) as own:
+        own.add(LoginFailure(username=username, client=client, at=utcnow()))
+        own.commit()
+
+
+def _failures(session: Session, condition: object, since: object) -> int:
+    query = select(func.count()).select_from(LoginFailure).where(condition, col(LoginFailure.at) >= since)
+    return int(session.exec(query).one())  # type: ignore[call-overload]
+
+
+def _apply(session: Session, user: User, changes: dict[str, object]) -> None:
+    if "unit_id" in changes and changes["unit_id"] is not None:
+        if session.get(Unit, changes["unit_id"]) is None:
+            raise UnknownUnit(f"no unit with id {changes['unit_id']}")
+    if "staff_id" in changes and changes["staff_id"] is not None:
+        staff_id = changes["staff_id"]
+        if session.get(Staff, staff_id) is None:
+            raise UnknownStaff(f"no staff member with id {staff_id}")
+        holder = session.exec(select(User.id).where(User.staff_id == staff_id)).first()
+        if holder is not None and holder != user.id:
+            raise Conflict(f"staff member {staff_id} already has an account")
+    if "grants" in changes:
+        try:
+            changes["grants"] = ",".join(parse_grants(str(changes["grants"] or "")))
+        except ValueError as err:
+            raise InvalidInput(str(err)) from err
+    for key, value in changes.items():
+        setattr(user, key, value)
+    role = Role(user.role)
+    if unit_scoped(role) and user.unit_id is None:
+        raise InvalidInput(f"a {role.value} account needs a unit")
+    if role is Role.STAFF and user.staff_id is None:
+        raise InvalidInput("a staff account needs a linked staff member")
+
+
+def _clean_username(username: str) -> str:
+    username = username.strip().lower()
+    if not (3 <= len(username) <= 100) or not all(ch.isalnum() or ch in "._-@" for ch in username):
+        raise InvalidInput("a username has 3-100 letters, digits or . _ - @")
+    return username
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as err:
+        raise InvalidInput(f"unknown role {role!r}; expected one of: {', '.join(r.value for r in Role)}") from err

@@ -1,0 +1,108 @@
+"""Login accounts and device tokens (admin only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from sqlmodel import col, func, select
+
+from api.auth.models import DeviceToken, User
+from api.auth.principal import Principal
+from api.auth.roles import Permission, Role
+from api.auth.service import create_user, get_user, issue_device_token, revoke_device_token, set_password, update_user
+from api.deps import MAX_ID, SessionDep, require
+from api.schemas.auth import (
+    DeviceTokenCreate,
+    DeviceTokenCreated,
+    DeviceTokenPublic,
+    PasswordOut,
+    PasswordReset,
+    UserCreate,
+    UserCreated,
+    UserPublic,
+    UserUpdate,
+)
+from api.schemas.common import COMMON_RESPONSES, MAX_LIMIT, Page
+
+router = APIRouter(prefix="/api", tags=["users"], responses=COMMON_RESPONSES)
+Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
+TokenAdmin = Annotated[Principal, Depends(require(Permission.DEVICE_TOKENS_MANAGE))]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+
+
+@router.get("/users", summary="List accounts")
+def list_users(session: SessionDep, _: Admin, role: Role | None = None, active: bool | None = None,
+               q: Annotated[str | None, Query(max_length=100, description="part of username or name")] = None,
+               limit: Limit = 50, offset: Offset = 0) -> Page[UserPublic]:
+    query = select(User)
+    if role is not None:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active == active)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(col(User.username).like(pattern) | func.lower(User.full_name).like(pattern))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(User.username)).limit(limit).offset(offset))
+    return Page(items=[UserPublic.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.post("/users", status_code=201, summary="Create an account (the password is shown once)")
+def create(body: UserCreate, session: SessionDep, admin: Admin) -> UserCreated:
+    user, password = create_user(session=session, username=body.username, role=body.role, password=body.password,
+                                 full_name=body.full_name, unit_id=body.unit_id, staff_id=body.staff_id,
+                                 grants=",".join(body.grants), actor=admin.actor)
+    return UserCreated(user=UserPublic.model_validate(user), password=password)
+
+
+@router.get("/users/{user_id}", summary="One account")
+def read(user_id: UserId, session: SessionDep, _: Admin) -> UserPublic:
+    return UserPublic.model_validate(get_user(session=session, user_id=user_id))
+
+
+@router.patch("/users/{user_id}", summary="Change role, unit, linked person, grants or active flag")
+def update(user_id: UserId, body: UserUpdate, session: SessionDep, admin: Admin) -> UserPublic:
+    user = get_user(session=session, user_id=user_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "grants" in changes:
+        changes["grants"] = ",".join(changes["grants"] or [])
+    return UserPublic.model_validate(update_user(session=session, user=user, changes=changes, actor=admin.actor))
+
+
+@router.post("/users/{user_id}/password", summary="Reset an account's password (shown once)")
+def reset_password(user_id: UserId, body: PasswordReset, session: SessionDep, admin: Admin) -> PasswordOut:
+    user = get_user(session=session, user_id=user_id)
+    return PasswordOut(password=set_password(session=session, user=user, password=body.password,
+                                             actor=admin.actor))
+
+
+@router.get("/device-tokens", summary="List device tokens (never their secrets)", tags=["devices"])
+def list_tokens(session: SessionDep, _: TokenAdmin, revoked: bool | None = None, limit: Limit = 50,
+                offset: Offset = 0) -> Page[DeviceTokenPublic]:
+    query = select(DeviceToken)
+    if revoked is not None:
+        query = query.where(col(DeviceToken.revoked_at).is_not(None) if revoked
+                            else col(DeviceToken.revoked_at).is_(None))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(DeviceToken.id)).limit(limit).offset(offset))
+    return Page(items=[DeviceTokenPublic.model_validate(r) for r in rows], total=total, limit=limit,
+                offset=offset)
+
+
+@router.post("/device-tokens", status_code=201, tags=["devices"],
+             summary="Issue a token for a camera service or other machine (the secret is shown once)")
+def create_token(body: DeviceTokenCreate, session: SessionDep, admin: TokenAdmin) -> DeviceTokenCreated:
+    issued = issue_device_token(session=session, name=body.name, scopes=[s.value for s in body.scopes],
+                                device_id=body.device_id, actor=admin.actor)
+    return DeviceTokenCreated(token=DeviceTokenPublic.model_validate(issued.token), secret=issued.secret)
+
+
+@router.delete("/device-tokens/{token_id}", summary="Revoke a device token", tags=["devices"])
+def revoke_token(token_id: UserId, session: SessionDep, admin: TokenAdmin) -> DeviceTokenPublic:
+    row = session.get(DeviceToken, token_id)
+    if row is None:
+        raise HTTPException(404, f"no device token with id {token_id}")
+    return DeviceTokenPublic.model_validate(revoke_device_token(session=session, token=row, actor=admin.actor))

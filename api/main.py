@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import auth, board, faces, health, users
+from api.routes import auth, board, faces, health, iclock, users
 
 
 def create_app() -> FastAPI:
@@ -20,4 +20,5 @@ def create_app() -> FastAPI:
     app.include_router(faces.router, prefix="/api")
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(iclock.router)
     return app

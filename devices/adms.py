@@ -1,0 +1,206 @@
+"""The ADMS ("iclock") push protocol: handshake, ATTLOG/OPERLOG uploads, the command queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from attendance import audit
+from attendance.errors import UnknownDevice
+from attendance.ledger import IngestResult, PunchIn, ingest_punches
+from attendance.models import Device, PunchSource
+from attendance.timeutil import utcnow
+from devices import health
+from devices.attlog import LineError, parse_attlog
+from devices.models import CommandStatus, DeviceCommand, DeviceUser
+from devices.service import find_device
+from devices.sync import UserSyncPlan, plan_user_sync
+from devices.terminal import TerminalUser
+
+MAX_COMMANDS_PER_REQUEST = 20
+
+
+@dataclass(slots=True)
+class UploadResult:
+    accepted: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    ingest: IngestResult | None = None
+
+    def reply(self) -> str:
+        """`OK: n` first (what firmware checks), then one line per rejected input line."""
+        lines = [f"OK: {self.accepted}"]
+        lines += [f"ERROR line {e.line}: {e.reason}" for e in self.errors[:50]]
+        return "\n".join(lines) + "\n"
+
+
+def registered_device(*, session: Session, serial: str | None) -> Device:
+    """The enabled device registered under `serial`; UnknownDevice otherwise (the protocol has no auth)."""
+    device = find_device(session=session, serial=serial or "") if serial and len(serial) <= 64 else None
+    if device is None or not device.enabled:
+        raise UnknownDevice(f"máy {serial!r} chưa được quản trị viên đăng ký")
+    return device
+
+
+def handshake(*, session: Session, device: Device) -> str:
+    """The options a terminal asks for when it starts pushing."""
+    state = health.sync_state(session=session, device_id=device.id or 0)
+    health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+    offset = datetime.now(ZoneInfo(health.device_zone(device))).utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    att, op = state.attlog_stamp or "0", state.operlog_stamp or "0"
+    return "\n".join([
+        f"GET OPTION FROM: {device.serial}",
+        f"ATTLOGStamp={att}", f"OPERLOGStamp={op}", "ATTPHOTOStamp=None",
+        f"Stamp={att}", f"OpStamp={op}", "PhotoStamp=None",
+        "ErrorDelay=30", "Delay=10", "TransTimes=00:00;14:05", "TransInterval=1",
+        "TransFlag=TransData AttLog\tOpLog\tEnrollUser\tChgUser", f"TimeZone={hours}",
+        "Realtime=1", "Encrypt=None",
+    ]) + "\n"
+
+
+def receive_attlog(*, session: Session, device: Device, body: str, stamp: str | None) -> UploadResult:
+    """Store the valid punch lines of an upload (deduplicated by the ledger); report the others."""
+    parsed = parse_attlog(body)
+    punches = [PunchIn(source=PunchSource.TERMINAL_PUSH, device_serial=device.serial, pin=p.pin,
+                       device_time=p.device_time, timezone=device.timezone, state=p.status, verify=p.verify)
+               for p in parsed.punches]
+    ingest = ingest_punches(session=session, punches=punches)
+    rejected = {r.index for r in ingest.rejected}
+    errors = list(parsed.errors)
+    errors += [LineError(parsed.punches[r.index].line, "", r.reason) for r in ingest.rejected]
+    state = health.sync_state(session=session, device_id=device.id or 0)
+    if stamp and stamp.isdigit() and len(stamp) <= 32:
+        state.attlog_stamp = stamp
+        session.add(state)
+    _note_upload(session, device, errors)
+    return UploadResult(accepted=len(punches) - len(rejected), errors=sorted(errors, key=lambda e: e.line),
+                        ingest=ingest)
+
+
+def receive_operlog(*, session: Session, device: Device, body: str, stamp: str | None) -> UploadResult:
+    """Record USER lines (who is enrolled on the terminal); OPLOG/FP lines are acknowledged."""
+    result = UploadResult()
+    now = utcnow()
+    for number, raw in enumerate(body.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        kind, _, rest = line.partition(" ")
+        if kind == "USER":
+            fields = dict(part.split("=", 1) for part in rest.split("\t") if "=" in part)
+            pin = fields.get("PIN", "").strip()
+            if not pin or len(pin) > 24:
+                result.errors.append(LineError(number, line[:200], "dòng USER thiếu PIN hợp lệ"))
+                continue
+            try:
+                privilege = int(fields.get("Pri") or 0)
+            except ValueError:
+                privilege = 0
+            _upsert_user(session, device.id or 0, pin, fields.get("Name", "")[:100], privilege,
+                         (fields.get("Card") or None), now)
+            result.accepted += 1
+        elif kind in ("OPLOG", "FP", "FACE", "USERPIC", "BIOPHOTO", "BIODATA"):
+            result.accepted += 1
+        else:
+            result.errors.append(LineError(number, line[:200], f"loại dòng không biết: {kind[:20]!r}"))
+    state = health.sync_state(session=session, device_id=device.id or 0)
+    if stamp and stamp.isdigit() and len(stamp) <= 32:
+        state.operlog_stamp = stamp
+        session.add(state)
+    _note_upload(session, device, result.errors)
+    return result
+
+
+def next_commands(*, session: Session, device: Device) -> str:
+    """`C:<id>:<command>` lines for queued commands (marked sent), or `OK`."""
+    health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+    queued = list(session.exec(select(DeviceCommand).where(
+        DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
+        .order_by(col(DeviceCommand.id)).limit(MAX_COMMANDS_PER_REQUEST)))
+    if not queued:
+        return "OK"
+    now = utcnow()
+    for command in queued:
+        command.status = CommandStatus.SENT
+        command.sent_at = now
+        session.add(command)
+    session.flush()
+    return "\n".join(f"C:{c.id}:{c.command}" for c in queued) + "\n"
+
+
+def command_results(*, session: Session, device: Device, body: str) -> int:
+    """Record `ID=..&Return=..&CMD=..` result lines; returns how many matched a sent command."""
+    done = 0
+    for line in body.splitlines():
+        fields = {k: v[0] for k, v in parse_qs(line.strip(), keep_blank_values=True).items()}
+        try:
+            command_id, code = int(fields.get("ID", "")), int(fields.get("Return", ""))
+        except ValueError:
+            continue
+        command = session.get(DeviceCommand, command_id)
+        if command is None or command.device_id != device.id:
+            continue
+        command.status = CommandStatus.DONE if code >= 0 else CommandStatus.FAILED
+        command.return_code = code
+        command.done_at = utcnow()
+        session.add(command)
+        done += 1
+    session.flush()
+    return done
+
+
+def queue_command(*, session: Session, device: Device, command: str, actor: str) -> DeviceCommand:
+    entry = DeviceCommand(device_id=device.id or 0, command=command, created_by=actor, created_at=utcnow())
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def queue_user_sync(*, session: Session, device: Device, actor: str, dry_run: bool = False) -> UserSyncPlan:
+    """Queue USERINFO updates/deletes so a push terminal holds exactly the staff who belong there."""
+    reported = [TerminalUser(uid=0, pin=u.pin, name=u.name, privilege=u.privilege,
+                             card=int(u.card) if u.card and u.card.isdigit() else 0)
+                for u in session.exec(select(DeviceUser).where(DeviceUser.device_id == device.id))]
+    plan = plan_user_sync(session=session, device=device, device_users=reported, user_format=72)
+    if dry_run:
+        return plan
+    for user in plan.add + plan.update:
+        queue_command(session=session, device=device, actor=actor, command=(
+            f"DATA UPDATE USERINFO PIN={user.pin}\tName={user.name}\tPri={user.privilege}\tPasswd=\t"
+            f"Card={user.card or ''}\tGrp=1"))
+    for user in plan.remove:
+        queue_command(session=session, device=device, actor=actor, command=f"DATA DELETE USERINFO PIN={user.pin}")
+    audit.record(session=session, actor=actor, action="device.sync_users", entity="device", entity_id=device.id,
+                 after={"queued_add": [u.pin for u in plan.add], "queued_update": [u.pin for u in plan.update],
+                        "queued_remove": [u.pin for u in plan.remove]})
+    return plan
+
+
+def _note_upload(session: Session, device: Device, errors: list[LineError]) -> None:
+    if errors:
+        first = errors[0]
+        health.record_failure(session=session, device=device,
+                              error=f"{len(errors)} dòng dữ liệu gửi lên bị từ chối; dòng {first.line}: {first.reason}")
+        device.last_contact_at = device.last_error_at
+        session.add(device)
+        session.flush()
+    else:
+        health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+
+
+def _upsert_user(session: Session, device_id: int, pin: str, name: str, privilege: int, card: str | None,
+                 now: datetime) -> None:
+    table = DeviceUser.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"device_id": device_id, "pin": pin, "name": name, "privilege": privilege,
+              "card": (card or None) and card[:32], "seen_at": now}
+    stmt = insert(table).values(values)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.device_id, table.c.pin],
+                                      set_={k: stmt.excluded[k] for k in ("name", "privilege", "card", "seen_at")})
+    session.execute(stmt)

@@ -1,0 +1,66 @@
+"""Text punch logs (USB `1_attlog.dat` files and ADMS ATTLOG bodies): one punch a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LinePunch:
+    line: int
+    pin: str
+    device_time: datetime
+    status: int | None
+    verify: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ParsedLog:
+    punches: list[LinePunch] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+
+
+def decode_body(raw: bytes) -> str:
+    """Terminal text as str: UTF-8, else Latin-1 (never fails, so no line is lost to decoding)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def parse_attlog(text: str) -> ParsedLog:
+    """`PIN<TAB>YYYY-MM-DD HH:MM:SS<TAB>status<TAB>verify...` lines; blank lines are skipped."""
+    parsed = ParsedLog()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip("\r\n\x00")
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) < 2:
+            parsed.errors.append(LineError(number, line[:200], "thiếu trường (cần PIN và thời gian, cách bằng TAB)"))
+            continue
+        pin = fields[0]
+        if not pin or len(pin) > 24 or any(c.isspace() for c in pin):
+            parsed.errors.append(LineError(number, line[:200], f"mã người dùng (PIN) không hợp lệ: {pin!r}"))
+            continue
+        try:
+            when = datetime.strptime(fields[1], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            parsed.errors.append(LineError(number, line[:200], f"thời gian không hợp lệ: {fields[1]!r}"))
+            continue
+        try:
+            status = int(fields[2]) if len(fields) > 2 and fields[2] else None
+            verify = int(fields[3]) if len(fields) > 3 and fields[3] else None
+        except ValueError:
+            parsed.errors.append(LineError(number, line[:200], "trạng thái/kiểu xác thực phải là số"))
+            continue
+        parsed.punches.append(LinePunch(number, pin, when, status, verify))
+    return parsed

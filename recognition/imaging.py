@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,21 +51,17 @@ def decode_photo(data: bytes, limits: Limits) -> DecodedImage:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
-        raise _bomb_or_unknown(err, lang) from err
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
+        raise _too_many_pixels(_pixels_in_message(str(err)), limits) from err
+    except UnidentifiedImageError as err:
+        raise PhotoRejected("not_an_image", language=lang) from err
     except (OSError, ValueError, SyntaxError) as err:
         raise PhotoRejected("not_an_image", language=lang) from err
     if image.format not in ACCEPTED_FORMATS:
         raise PhotoRejected("unsupported_format", language=lang, format=image.format or "?")
     width, height = image.size
     if width * height > limits.max_pixels:
-        raise PhotoRejected(
-            "too_many_pixels",
-            language=lang,
-            width=width,
-            height=height,
-            limit_mp=round(limits.max_pixels / 1e6, 1),
-        )
+        raise _too_many_pixels(width * height, limits)
     try:
         if image.format != "PNG":
             # JPEG can decode at 1/2, 1/4, 1/8 directly: far less work for large phone photos.
@@ -106,10 +103,19 @@ def _check_bytes(size: int, limits: Limits) -> None:
         )
 
 
-def _bomb_or_unknown(err: Exception, lang: str) -> PhotoRejected:
-    if isinstance(err, Image.DecompressionBombWarning | Image.DecompressionBombError):
-        return PhotoRejected("too_many_pixels", language=lang, width="?", height="?", limit_mp="?")
-    return PhotoRejected("not_an_image", language=lang)
+def _too_many_pixels(pixels: int | None, limits: Limits) -> PhotoRejected:
+    return PhotoRejected(
+        "too_many_pixels",
+        language=limits.language,
+        megapixels="?" if pixels is None else round(pixels / 1e6, 1),
+        limit_mp=round(limits.max_pixels / 1e6, 1),
+    )
+
+
+def _pixels_in_message(message: str) -> int | None:
+    # Pillow refuses huge images inside open(); its message is the only place the size is given.
+    found = re.search(r"\((\d+) pixels\)", message)
+    return int(found.group(1)) if found else None
 
 
 def _shrink(image: Image.Image, max_side: int) -> Image.Image:

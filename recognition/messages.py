@@ -20,8 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Image format {format} is not supported. Save the photo as JPEG or PNG.",
     ),
     "too_many_pixels": (
-        "Ảnh quá lớn ({width}×{height} điểm ảnh, tối đa {limit_mp} triệu). Hãy thu nhỏ ảnh rồi gửi lại.",
-        "The image is too large ({width}×{height} pixels, at most {limit_mp} million). Resize it and retry.",
+        "Ảnh quá lớn ({megapixels} triệu điểm ảnh, tối đa {limit_mp} triệu). Hãy thu nhỏ ảnh rồi gửi lại.",
+        "The image is too large ({megapixels} megapixels, at most {limit_mp}). Resize it and retry.",
     ),
     "corrupt": (
         "Tệp ảnh bị hỏng hoặc không đầy đủ. Hãy chụp hoặc tải ảnh lên lại.",

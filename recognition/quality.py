@@ -50,13 +50,9 @@ def require_one_face(boxes: list[FaceBox], *, language: str = "vi") -> FaceBox:
 
 
 def check(quality: FaceQuality, policy: FacePolicy, *, language: str = "vi") -> None:
-    """Refuse a face that is too small, blurred, too dark, too bright or flat."""
+    """Refuse a face that is too small, too dark, too bright, flat or blurred (lighting first: it skews sharpness)."""
     if quality.face_px < policy.min_face_px:
         raise PhotoRejected("face_too_small", language=language, size=quality.face_px, minimum=policy.min_face_px)
-    if quality.sharpness < policy.min_sharpness:
-        raise PhotoRejected(
-            "blurred", language=language, value=round(quality.sharpness), minimum=round(policy.min_sharpness)
-        )
     if quality.brightness < policy.min_brightness:
         raise PhotoRejected(
             "too_dark",
@@ -77,4 +73,8 @@ def check(quality: FaceQuality, policy: FacePolicy, *, language: str = "vi") -> 
             language=language,
             value=round(quality.contrast),
             minimum=round(policy.min_contrast),
+        )
+    if quality.sharpness < policy.min_sharpness:
+        raise PhotoRejected(
+            "blurred", language=language, value=round(quality.sharpness), minimum=round(policy.min_sharpness)
         )

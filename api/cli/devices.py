@@ -1,7 +1,285 @@
-"""`attendance devices ...`."""
+"""`attendance devices add|list|poll|sync-users|sync-clock|clear-log|import-usb|simulate`."""
 
 from __future__ import annotations
 
+import getpass
+import signal
+import threading
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from attendance.db import get_engine, session_scope
+from attendance.errors import AttendanceError
+from attendance.models import Device, DeviceKind
+from attendance.org import get_unit_by_path
+from attendance.timeutil import to_local
+from devices import adms, health
+from devices.clear import safe_clear_log
+from devices.poller import Poller, PollOutcome
+from devices.pull import terminal_params
+from devices.service import add_device, get_device, list_devices
+from devices.sim_server import start_simulator
+from devices.sync import UserSyncPlan, check_clock, set_clock, sync_users
+from devices.usb import import_usb_file
+from devices.zk_pull import open_pyzk
 
 app = typer.Typer(no_args_is_help=True, help="ZKTeco terminals: add, list, poll, sync, import, simulate.")
+console = Console()
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _fail(err: Exception) -> typer.Exit:
+    console.print(f"[red]Lỗi:[/red] {err}")
+    return typer.Exit(2)
+
+
+@app.command("add")
+def add(
+    serial: str = typer.Argument(..., help="Số sê-ri máy (đọc trên máy hoặc bằng `devices simulate`)."),
+    host: str | None = typer.Option(None, help="Địa chỉ IP/host của máy (máy kéo dữ liệu)."),
+    port: int = typer.Option(4370, help="Cổng của máy."),
+    transport: str = typer.Option("tcp", help="tcp | udp"),
+    comm_key: int = typer.Option(0, "--comm-key", help="Mã kết nối (comm key) đặt trên máy."),
+    tz: str | None = typer.Option(None, "--tz", help="Múi giờ của máy (mặc định: múi giờ của hệ thống)."),
+    interval: int = typer.Option(60, help="Chu kỳ quét, giây."),
+    name: str = typer.Option("", help="Tên máy, ví dụ 'Cổng chính'."),
+    unit: str | None = typer.Option(None, help="Đơn vị đặt máy (đường dẫn, ví dụ 'UBND xã Tân Phú / Văn phòng')."),
+    push: bool = typer.Option(False, "--push", help="Máy tự gửi dữ liệu (ADMS/iclock), không cần quét."),
+    live: bool = typer.Option(False, "--live", help="Nhận chấm công tức thời giữa các lần quét."),
+    allow_clear: bool = typer.Option(False, "--allow-clear", help="Cho phép xoá log trên máy (sau khi đối chiếu)."),
+) -> None:
+    """Đăng ký một máy chấm công."""
+    try:
+        with session_scope() as session:
+            unit_id = get_unit_by_path(session=session, path=unit).id if unit else None
+            device = add_device(session=session, serial=serial, actor=_actor(),
+                                kind=DeviceKind.ZK_PUSH if push else DeviceKind.ZK_PULL, name=name, host=host,
+                                port=port, transport=transport, comm_key=comm_key, timezone=tz, unit_id=unit_id,
+                                poll_interval_seconds=interval, live_mode=live, clear_log_allowed=allow_clear)
+            console.print(f"Đã đăng ký máy {device.serial} ({device.kind}).")
+    except AttendanceError as err:
+        raise _fail(err) from err
+
+
+@app.command("list")
+def list_() -> None:
+    """Danh sách máy và tình trạng (lần liên lạc, lỗi, số bản ghi, lệch giờ)."""
+    with session_scope() as session:
+        devices = list_devices(session=session)
+        table = Table("Sê-ri", "Tên", "Loại", "Địa chỉ", "Liên lạc cuối", "Thành công cuối", "Bản ghi",
+                      "Người dùng", "Lệch giờ (s)", "Lỗi", title="Máy chấm công")
+        for d in devices:
+            offset = "" if d.clock_offset_seconds is None else f"{d.clock_offset_seconds:+.0f}"
+            if health.drift_flagged(d):
+                offset = f"[red]{offset} ⚠[/red]"
+            records = "" if d.record_count is None else f"{d.record_count}/{d.record_capacity or '?'}"
+            error = f"[red]{d.last_error}[/red] (x{d.consecutive_failures})" if d.last_error else ""
+            table.add_row(d.serial, d.name, d.kind, f"{d.host}:{d.port}/{d.transport}" if d.host else "-",
+                          _when(d, d.last_contact_at), _when(d, d.last_success_at), records,
+                          "" if d.user_count is None else str(d.user_count), offset, error)
+        console.print(table)
+
+
+@app.command("poll")
+def poll(
+    serials: list[str] = typer.Argument(None, help="Chỉ quét các máy này (mặc định: mọi máy đang bật)."),
+    loop: bool = typer.Option(False, "--loop", help="Chạy liên tục theo chu kỳ từng máy, đến khi bị dừng."),
+    max_seconds: float | None = typer.Option(None, help="Với --loop: dừng sau ngần này giây."),
+    force: bool = typer.Option(False, "--force", help="Tải toàn bộ log kể cả khi số bản ghi không đổi."),
+    workers: int = typer.Option(8, help="Số máy quét đồng thời."),
+    timeout: float = typer.Option(10.0, help="Thời gian chờ mỗi lệnh, giây."),
+    batch_size: int = typer.Option(5000, help="Số bản ghi mỗi lần ghi vào sổ."),
+    lease_seconds: float = typer.Option(120.0, help="Thời hạn giữ quyền quét một máy (gia hạn khi đang tải)."),
+) -> None:
+    """Quét các máy chấm công: một lần (có thanh tiến trình) hoặc liên tục (--loop)."""
+    engine = get_engine()
+    if loop:
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        poller = Poller(engine=engine, workers=workers, timeout=timeout, batch_size=batch_size,
+                        lease_seconds=lease_seconds, serials=serials or None, on_outcome=_print_outcome)
+        console.print(f"Bắt đầu quét ({poller.holder}); Ctrl+C để dừng.")
+        poller.run(stop=stop, max_seconds=max_seconds)
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bars:
+        tasks: dict[str, int] = {}
+
+        def progress_for(serial: str):  # type: ignore[no-untyped-def]
+            tasks[serial] = bars.add_task(f"Máy {serial}", total=None)
+            return lambda done, total: bars.update(tasks[serial], completed=done, total=total)
+
+        poller = Poller(engine=engine, workers=workers, timeout=timeout, batch_size=batch_size,
+                        lease_seconds=lease_seconds, serials=serials or None, progress_for=progress_for)
+        outcomes = poller.poll_now(force=force)
+    for outcome in outcomes:
+        _print_outcome(outcome)
+    if not outcomes:
+        console.print("Không có máy nào để quét.")
+    if any(not o.ok and not o.not_ours for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("sync-users")
+def sync_users_cmd(
+    serial: str = typer.Argument(...),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ xem sẽ thay đổi gì."),
+) -> None:
+    """Đưa cán bộ lên máy, xoá người đã nghỉ; liệt kê người dùng trên máy mà hệ thống không biết."""
+    try:
+        with session_scope() as session:
+            device = get_device(session=session, serial=serial)
+            if device.kind == DeviceKind.ZK_PUSH:
+                plan = adms.queue_user_sync(session=session, device=device, actor=_actor(), dry_run=dry_run)
+                verb = "Đã xếp lệnh" if not dry_run else "Sẽ xếp lệnh"
+            else:
+                with open_pyzk(terminal_params(device)) as terminal:
+                    plan = sync_users(session=session, device=device, terminal=terminal, actor=_actor(),
+                                      dry_run=dry_run)
+                verb = "Đã" if not dry_run else "Sẽ"
+    except AttendanceError as err:
+        raise _fail(err) from err
+    _print_plan(plan, verb)
+
+
+@app.command("sync-clock")
+def sync_clock(
+    serial: str = typer.Argument(...),
+    set_: bool = typer.Option(False, "--set", help="Đặt lại giờ máy theo giờ hệ thống (có ghi nhật ký)."),
+) -> None:
+    """Đo độ lệch giờ của máy; chỉ đặt lại giờ khi có --set."""
+    try:
+        with session_scope() as session:
+            device = get_device(session=session, serial=serial)
+            with open_pyzk(terminal_params(device)) as terminal:
+                if set_:
+                    report = set_clock(session=session, device=device, terminal=terminal, actor=_actor())
+                else:
+                    report = check_clock(session=session, device=device, terminal=terminal)
+    except AttendanceError as err:
+        raise _fail(err) from err
+    flag = " [red]⚠ vượt ngưỡng[/red]" if report.flagged else ""
+    done = "Đã đặt lại giờ. " if report.was_set else ""
+    console.print(f"{done}Máy {report.serial}: giờ máy {report.device_time}, lệch {report.offset_seconds:+.0f} s{flag}")
+    if report.flagged and not report.was_set:
+        console.print("Dùng --set để đặt lại giờ máy.")
+
+
+@app.command("clear-log")
+def clear_log(
+    serial: str = typer.Argument(...),
+    yes: bool = typer.Option(False, "--yes", help="Xác nhận xoá (bắt buộc)."),
+) -> None:
+    """Xoá log trên máy, chỉ sau khi mọi bản ghi đã được đối chiếu trong sổ chấm công."""
+    if not yes:
+        console.print("Thêm --yes để xác nhận. Máy phải được đăng ký với --allow-clear.")
+        raise typer.Exit(1)
+    try:
+        with session_scope() as session:
+            device = get_device(session=session, serial=serial)
+            with open_pyzk(terminal_params(device)) as terminal:
+                report = safe_clear_log(session=session, device=device, terminal=terminal, actor=_actor())
+    except AttendanceError as err:
+        raise _fail(err) from err
+    console.print(f"Đã xoá {report.cleared} bản ghi trên máy {report.serial} (mới lưu thêm {report.newly_stored}).")
+
+
+@app.command("import-usb")
+def import_usb(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Tệp *_attlog.dat chép từ máy."),
+    device: str = typer.Option(..., "--device", help="Số sê-ri máy đã xuất tệp."),
+) -> None:
+    """Nhập log chấm công từ USB (máy chưa biết sẽ được đăng ký là máy offline)."""
+    try:
+        with session_scope() as session, Progress(TextColumn("{task.description}"), BarColumn(),
+                                                  MofNCompleteColumn(), console=console, transient=True) as bars:
+            task = bars.add_task(f"Nhập {file.name}", total=None)
+            result = import_usb_file(session=session, path=file, serial=device, actor=_actor(),
+                                     progress=lambda done, total: bars.update(task, completed=done, total=total))
+    except AttendanceError as err:
+        raise _fail(err) from err
+    i = result.ingest
+    if result.registered:
+        console.print(f"Đã đăng ký máy offline {result.serial}.")
+    console.print(f"{result.lines} dòng: lưu mới {i.stored}, trùng {i.duplicates}, cách ly {i.quarantined}, "
+                  f"chưa gán người {i.unmatched}, lỗi {len(result.errors) + len(i.rejected)}.")
+    for error in result.errors[:50]:
+        console.print(f"  dòng {error.line}: {error.reason}")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command("simulate")
+def simulate(
+    port: int = typer.Option(4370, help="Cổng đầu tiên (TCP và UDP)."),
+    users: int = typer.Option(20, help="Số người dùng sinh sẵn (PIN 1..N)."),
+    punches: int = typer.Option(1000, help="Số bản ghi chấm công sinh sẵn."),
+    user_format: int = typer.Option(72, help="28 | 72"),
+    punch_format: int = typer.Option(16, help="8 | 16 | 40"),
+    comm_key: int = typer.Option(0, "--comm-key"),
+    count: int = typer.Option(1, help="Số máy, trên các cổng liên tiếp."),
+    drift: float = typer.Option(0.0, help="Độ lệch đồng hồ của máy, giây."),
+    host: str = typer.Option("127.0.0.1"),
+) -> None:
+    """Chạy máy chấm công giả lập cho đến khi bị dừng (Ctrl+C)."""
+    try:
+        handle = start_simulator(port=port, host=host, count=count, users=users, punches=punches,
+                                 user_format=user_format, punch_format=punch_format, comm_key=comm_key,
+                                 drift_seconds=drift)
+    except (OSError, ValueError) as err:
+        raise _fail(err) from err
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    for term, bound in zip(handle.terminals, handle.ports, strict=True):
+        console.print(f"Máy giả lập {term.config.serial} tại {host}:{bound} (tcp+udp), "
+                      f"{len(term.users)} người dùng, {len(term.punches)} bản ghi.")
+    console.print("Ctrl+C để dừng.", highlight=False)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        handle.stop()
+
+
+def _print_outcome(outcome: PollOutcome) -> None:
+    if outcome.not_ours:
+        return
+    if not outcome.ok:
+        console.print(f"[red]{outcome.serial}: {outcome.error}[/red]")
+        return
+    r = outcome.result
+    assert r is not None
+    if r.skipped:
+        offset = "" if r.clock_offset_seconds is None else f", lệch giờ {r.clock_offset_seconds:+.0f} s"
+        console.print(f"{r.serial}: không có bản ghi mới ({r.record_count}){offset}")
+        return
+    i = r.ingest
+    console.print(f"{r.serial}: tải {r.downloaded} bản ghi trong {r.seconds:.1f} s; lưu mới {i.stored}, "
+                  f"trùng {i.duplicates}, cách ly {i.quarantined}, hỏng ngày giờ {r.unreadable}, "
+                  f"chưa gán người {i.unmatched}" + (f", tức thời {outcome.live_punches}" if outcome.live_punches else ""))
+
+
+def _print_plan(plan: UserSyncPlan, verb: str) -> None:
+    console.print(f"{verb} thêm {len(plan.add)}, cập nhật {len(plan.update)}, xoá {len(plan.remove)} người dùng.")
+    for user in plan.unknown:
+        console.print(f"  Người dùng trên máy không có trong hệ thống: PIN {user.pin} {user.name}")
+    for reason in plan.skipped:
+        console.print(f"  Bỏ qua: {reason}")
+
+
+def _when(device: Device, instant: object) -> str:
+    if instant is None:
+        return "-"
+    return to_local(instant, health.device_zone(device)).strftime("%d/%m %H:%M:%S")  # type: ignore[arg-type]

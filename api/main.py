@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import auth, board, faces, health, iclock, users
+from api.metrics import LatencyMiddleware
+from api.routes import audit, auth, board, faces, health, iclock, metrics, punches, requests, staff, units, users
 
 
 def create_app() -> FastAPI:
@@ -20,5 +21,12 @@ def create_app() -> FastAPI:
     app.include_router(faces.router, prefix="/api")
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(units.router)
+    app.include_router(staff.router)
+    app.include_router(punches.router)
+    app.include_router(requests.router)
+    app.include_router(audit.router)
+    app.include_router(metrics.router)
+    app.add_middleware(LatencyMiddleware)
     app.include_router(iclock.router)
     return app

@@ -233,9 +233,9 @@ def _failures(session: Session, condition: object, since: object) -> int:
 
 
 def _apply(session: Session, user: User, changes: dict[str, object]) -> None:
-    if "unit_id" in changes and changes["unit_id"] is not None:
-        if session.get(Unit, changes["unit_id"]) is None:
-            raise UnknownUnit(f"no unit with id {changes['unit_id']}")
+    unit_id = changes.get("unit_id")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise UnknownUnit(f"no unit with id {unit_id}")
     if "staff_id" in changes and changes["staff_id"] is not None:
         staff_id = changes["staff_id"]
         if session.get(Staff, staff_id) is None:

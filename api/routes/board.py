@@ -2,6 +2,38 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
 
-router = APIRouter(tags=["attendance"])
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from api.auth.principal import Principal
+from api.auth.roles import Permission
+from api.deps import CurrentStaff, CurrentUnit, SessionDep, require, require_any
+from api.schemas.activity import BoardOut, PersonMonthOut
+from api.schemas.common import COMMON_RESPONSES
+from attendance.queries import board_json, day_board, person_month
+from attendance.timeutil import utcnow
+from config import get_settings
+
+router = APIRouter(tags=["attendance"], responses=COMMON_RESPONSES)
+BoardRead = Annotated[Principal, Depends(require(Permission.BOARD_READ))]
+SelfOrStaffRead = Annotated[Principal, Depends(require_any(Permission.STAFF_READ, Permission.SELF_READ))]
+
+
+@router.get("/units/{unit_id}/board", summary="Everyone of a unit (sub-units included) on one day, both sessions",
+            response_model=BoardOut)
+def board(unit: CurrentUnit, session: SessionDep, _: BoardRead,
+          day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2200, 12, 31),
+                                            description="local date; default today")] = None) -> JSONResponse:
+    day = day or utcnow().astimezone(get_settings().zone).date()
+    # Already JSON-safe: skipping re-validation keeps a 1,000-person board fast.
+    return JSONResponse(board_json(day_board(session=session, unit=unit, day=day), unit, day))
+
+
+@router.get("/staff/{staff_id}/month", summary="One person's month: sessions, raw punches, leave balance")
+def month(staff: CurrentStaff, session: SessionDep, _: SelfOrStaffRead,
+          year: Annotated[int, Query(ge=2000, le=2200)], month: Annotated[int, Query(ge=1, le=12)]) -> PersonMonthOut:
+    assert staff.id is not None
+    return PersonMonthOut.model_validate(person_month(session=session, staff_id=staff.id, year=year, month=month))

@@ -1,0 +1,76 @@
+"""Unit and staff changes the core services do not offer: create a unit with an audit entry, edit
+a unit's codes and zone, edit a person's details (name, position, card, start date)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from attendance import audit
+from attendance.errors import InvalidInput
+from attendance.models import Staff, Unit
+from attendance.org import ensure_unit_path
+
+
+def create_unit(*, session: Session, path: str, code: str | None, budget_code: str | None,
+                timezone: str | None, actor: str) -> tuple[Unit, bool]:
+    """The unit at `path` (parents created); returns (unit, created)."""
+    unit, created = ensure_unit_path(session=session, path=path)
+    if not created:
+        return unit, False
+    update_unit(session=session, unit=unit, changes={"code": code, "budget_code": budget_code,
+                                                     "timezone": timezone}, actor=actor, action="unit.create")
+    return unit, True
+
+
+def update_unit(*, session: Session, unit: Unit, changes: dict[str, object], actor: str,
+                action: str = "unit.update") -> Unit:
+    """Change a unit's code, budget code (mã QHNS) or time zone."""
+    unknown = set(changes) - {"code", "budget_code", "timezone"}
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    if changes.get("timezone"):
+        check_zone(str(changes["timezone"]))
+    before = None if action == "unit.create" else audit.snapshot(unit)
+    for key, value in changes.items():
+        setattr(unit, key, (str(value).strip() or None) if value is not None else None)
+    session.add(unit)
+    session.flush()
+    audit.record(session=session, actor=actor, action=action, entity="unit", entity_id=unit.id, before=before,
+                 after=audit.snapshot(unit))
+    return unit
+
+
+def update_staff_details(*, session: Session, staff: Staff, changes: dict[str, object], actor: str) -> Staff:
+    """Change a person's name, position, card or start date (PIN, unit and leaving have their own)."""
+    unknown = set(changes) - {"full_name", "position", "card", "start_date"}
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    if "full_name" in changes:
+        name = " ".join(str(changes["full_name"] or "").split())
+        if not name:
+            raise InvalidInput("the full name is required")
+        changes["full_name"] = name
+    for key in ("position", "card"):
+        if key in changes:
+            changes[key] = (str(changes[key]).strip() or None) if changes[key] is not None else None
+    start = changes.get("start_date")
+    if isinstance(start, date) and staff.end_date is not None and start > staff.end_date:
+        raise InvalidInput("the start date is after the last day")
+    before = audit.snapshot(staff)
+    for key, value in changes.items():
+        setattr(staff, key, value)
+    session.add(staff)
+    session.flush()
+    audit.record(session=session, actor=actor, action="staff.update", entity="staff", entity_id=staff.id,
+                 before=before, after=audit.snapshot(staff))
+    return staff
+
+
+def check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except Exception as err:  # ZoneInfo raises several kinds for odd names
+        raise InvalidInput(f"unknown time zone {name!r}") from err

@@ -1,0 +1,46 @@
+"""Turning a caller's scope into SQL filters, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy import false
+from sqlmodel import col
+
+from api.auth.principal import Principal
+from api.auth.roles import Role
+
+
+def unit_condition(principal: Principal, column: Any) -> Any | None:
+    """A WHERE condition keeping rows whose unit column is in scope; None = no restriction."""
+    if principal.unit_ids is None:
+        return None
+    if not principal.unit_ids:
+        return false()
+    return col(column).in_(sorted(principal.unit_ids))
+
+
+def staff_condition(principal: Principal, staff_id_column: Any, unit_id_column: Any) -> Any | None:
+    """Rows of people the caller may see: oneself (staff accounts) or the units in scope."""
+    if principal.role is Role.STAFF or principal.kind != "user":
+        own = principal.staff_id
+        return col(staff_id_column) == own if own is not None else false()
+    condition = unit_condition(principal, unit_id_column)
+    if condition is not None and principal.staff_id is not None:
+        condition = condition | (col(staff_id_column) == principal.staff_id)
+    return condition
+
+
+def ensure_unit_in_scope(principal: Principal, unit_id: int | None) -> None:
+    """404 (not 403: ids are not probed) when a body names a unit outside the caller's scope.
+
+    `None` stands for "every unit", which only callers without a unit scope may address."""
+    if unit_id is None and principal.unit_ids is not None:
+        raise HTTPException(403, "only administrators act on every unit at once")
+    if not principal.sees_unit(unit_id):
+        raise HTTPException(404, f"no unit with id {unit_id}")
+
+
+def apply(query: Any, condition: Any | None) -> Any:
+    return query if condition is None else query.where(condition)

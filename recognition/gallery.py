@@ -71,7 +71,7 @@ class Gallery:
     def to_payload(self) -> dict[str, Any]:
         """A JSON-able copy for cameras (encodings as base64 little-endian float32)."""
         people = []
-        ends = list(self.starts[1:]) + [len(self.encodings)]
+        ends = [*self.starts[1:], len(self.encodings)] if self.people else []
         for person, start, end in zip(self.people, self.starts, ends, strict=True):
             block = self.encodings[start:end].astype("<f4")
             people.append(

@@ -1,0 +1,189 @@
+"""The camera loop on a clip written from the stills, and the outbox across a server outage."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import uvicorn
+from sqlmodel import Session, select
+
+from api.main import create_app
+from attendance.models import Punch
+from config.settings import FacePolicy
+from recognition import enrollment
+from recognition.camera.capture import FrameSource
+from recognition.camera.gallery_cache import GalleryCache
+from recognition.camera.outbox import Outbox, OutboxPunch
+from recognition.camera.service import CameraService
+from recognition.camera.sinks import HttpSink, LocalSink
+from recognition.crypto import TemplateCipher, cipher_from_settings
+from recognition.engine import FaceEngine
+from tests.factories import make_staff
+
+FPS = 5
+SIZE = (640, 480)
+
+
+def _framed(path: Path) -> np.ndarray:
+    """The photo letterboxed into a 640x480 BGR frame, as a door camera would see it."""
+    image = cv2.imread(str(path))
+    scale = min(SIZE[0] / image.shape[1], SIZE[1] / image.shape[0])
+    resized = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = np.full((SIZE[1], SIZE[0], 3), 40, np.uint8)
+    top, left = (SIZE[1] - resized.shape[0]) // 2, (SIZE[0] - resized.shape[1]) // 2
+    frame[top : top + resized.shape[0], left : left + resized.shape[1]] = resized
+    return frame
+
+
+@pytest.fixture(scope="module")
+def clip(faces_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 s of empty corridor, 2 s of obama, 2 s of a stranger, at 5 frames per second."""
+    path = tmp_path_factory.mktemp("clip") / "door.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
+    empty = np.full((SIZE[1], SIZE[0], 3), 40, np.uint8)
+    for frame in (
+        empty,
+        _framed(faces_root / "test/obama/obama1.jpg"),
+        _framed(faces_root / "test/_unknown/lin-manuel-miranda.png"),
+    ):
+        for _ in range(2 * FPS):
+            writer.write(frame)
+    writer.release()
+    return path
+
+
+class _Clock:
+    """The clip's own time: one frame every 1/FPS seconds."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1 / FPS)
+        return self.now
+
+
+def _enroll_obama(session: Session, faces_root: Path, engine: FaceEngine, policy: FacePolicy) -> int:
+    obama = make_staff(session, full_name="Barack Obama", pin="4401")
+    enrollment.record_consent(session=session, staff_id=obama.id or 0, actor="hr", method="kiosk")
+    for name in ("obama.jpg", "obama2.jpg"):
+        enrollment.enroll_photo(
+            session=session,
+            staff_id=obama.id or 0,
+            actor="hr",
+            engine=engine,
+            policy=policy,
+            data=(faces_root / "train/obama" / name).read_bytes(),
+            cipher=cipher_from_settings(),
+        )
+    make_staff(session, full_name="Joe Biden")
+    session.commit()
+    return obama.id or 0
+
+
+def test_clip_punches_obama_once_and_never_the_stranger(
+    session: Session, faces_root: Path, clip: Path, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path
+) -> None:
+    obama_id = _enroll_obama(session, faces_root, face_engine, face_policy)
+    policy = face_policy.model_copy(update={"unknown_snapshot_limit": 3})
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    cache = GalleryCache(tmp_path / "gallery.bin", TemplateCipher("camera key", purpose="camera-gallery"))
+    service = CameraService(
+        serial="CAM-DOOR",
+        engine=face_engine,
+        sink=LocalSink(cipher_from_settings()),
+        outbox=outbox,
+        policy=policy,
+        gallery_cache=cache,
+        snapshot_dir=tmp_path / "unknown",
+        clock=_Clock(),
+    )
+    source = FrameSource(str(clip))
+    stats = service.run(source.frames())
+    source.close()
+    assert stats.frames == 6 * FPS
+    assert stats.punches_queued == 1 and stats.delivered == 1
+    assert stats.unknown_events == 1
+    assert len(list((tmp_path / "unknown").glob("*.jpg"))) == 1
+    session.expire_all()
+    punches = session.exec(select(Punch)).all()
+    assert [(p.staff_id, p.pin, p.source, p.device_serial) for p in punches] == [
+        (obama_id, "4401", "camera", "CAM-DOOR")
+    ]
+    assert outbox.counts() == (0, 1)
+    cached = cache.load()  # the camera can start without the server next time
+    assert cached is not None and [p.staff_id for p in cached.people] == [obama_id]
+    assert b"Obama" not in cache.path.read_bytes()
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def start_server(free_port: int) -> Iterator[Callable[[], None]]:
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def _start() -> None:
+        server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=free_port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started
+        servers.append((server, thread))
+
+    yield _start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_outbox_waits_for_the_server_and_delivers_once(
+    session: Session, free_port: int, start_server, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path
+) -> None:
+    staff = make_staff(session)
+    session.commit()
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    clock = _Clock()
+    service = CameraService(
+        serial="CAM-GATE",
+        engine=face_engine,
+        sink=HttpSink(f"http://127.0.0.1:{free_port}", timeout=2),
+        outbox=outbox,
+        policy=face_policy,
+        clock=clock,
+    )
+    moment = datetime(2026, 11, 25, 0, 31, 7, tzinfo=UTC)
+    assert outbox.add(OutboxPunch("CAM-GATE", staff.pin or "", staff.id, moment))
+    assert not outbox.add(OutboxPunch("CAM-GATE", staff.pin or "", staff.id, moment))  # queued once
+
+    assert service.flush(force=True) == 0  # server down: nothing lost
+    assert outbox.counts() == (1, 0) and service.stats.delivery_failures == 1
+    assert session.exec(select(Punch)).all() == []
+
+    start_server()
+    assert service.flush() == 0  # still backing off
+    clock.now += timedelta(seconds=5)
+    assert service.flush() == 1
+    assert outbox.counts() == (0, 1)
+    # the acknowledgement was lost: the camera sends again, the ledger keeps one
+    outbox._db.execute("UPDATE outbox SET delivered_at = NULL")
+    assert service.flush(force=True) == 1
+    session.expire_all()
+    punches = session.exec(select(Punch)).all()
+    assert [(p.staff_id, p.source, p.device_serial, p.punched_at) for p in punches] == [
+        (staff.id, "camera", "CAM-GATE", moment)
+    ]

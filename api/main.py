@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api import pages
 from api.errors import install_error_handlers
 from api.metrics import LatencyMiddleware
 from api.routes import audit, auth, board, faces, health, iclock, metrics, punches, requests, staff, units, users
@@ -29,4 +30,6 @@ def create_app() -> FastAPI:
     app.include_router(metrics.router)
     app.add_middleware(LatencyMiddleware)
     app.include_router(iclock.router)
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app

@@ -1,0 +1,18 @@
+"""The web pages: server-rendered (Jinja2), Vietnamese by default, with live updates over SSE."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.staticfiles import StaticFiles
+
+from api.pages import board, kiosk, login, person, requests
+from api.pages.render import STATIC
+
+router = APIRouter(include_in_schema=False)
+for _module in (login, board, person, requests, kiosk):
+    router.include_router(_module.router)
+
+
+def static_files() -> StaticFiles:
+    """The stylesheet and script, mounted at /static."""
+    return StaticFiles(directory=str(STATIC))

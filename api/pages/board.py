@@ -1,0 +1,64 @@
+"""Today's board for a unit: both sessions of everyone, the late and missing lists, live updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from api.auth.roles import Permission
+from api.deps import SessionDep
+from api.pages.deps import PageRoute, PageUser, require
+from api.pages.render import render
+from api.pages.scope import chosen_unit, parse_day, today, visible_units
+from attendance.calendar import day_schedule
+from attendance.queries import board_json, day_board
+
+router = APIRouter(route_class=PageRoute)
+
+_MISSING = ("missing_check_in", "missing_check_out")
+
+
+@router.get("/today", response_class=HTMLResponse, include_in_schema=False)
+def today_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+               day: str | None = None) -> HTMLResponse:
+    require(user, Permission.BOARD_READ)
+    context = board_context(session=session, user=user, unit_id=unit, day=day)
+    context["units"] = visible_units(session=session, principal=user)
+    return render(request, "today.html", context, user=user)
+
+
+@router.get("/today/fragment", response_class=HTMLResponse, include_in_schema=False)
+def today_fragment(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+                   day: str | None = None) -> HTMLResponse:
+    require(user, Permission.BOARD_READ)
+    return render(request, "_board.html", board_context(session=session, user=user, unit_id=unit, day=day),
+                  user=user)
+
+
+def board_context(*, session: Session, user: Any, unit_id: int | None, day: str | None) -> dict[str, Any]:
+    """The board of the chosen unit and day, with the lists the personnel office reads first."""
+    the_day = parse_day(day)
+    unit = chosen_unit(session=session, principal=user, unit_id=unit_id)
+    if unit is None:
+        return {"unit": None, "day": the_day, "board": None, "is_today": the_day == today()}
+    board = board_json(day_board(session=session, unit=unit, day=the_day), unit, the_day)
+    late, early, missing, absent = [], [], [], []
+    for row in board["staff"]:
+        for name in ("morning", "afternoon"):
+            result = row[name]
+            if result["late_minutes"]:
+                late.append((row, name, result["late_minutes"], result["check_in"]))
+            if result["early_minutes"]:
+                early.append((row, name, result["early_minutes"], result["check_out"]))
+            if result["status"] in _MISSING:
+                missing.append((row, name, result["status"]))
+            if result["status"] == "absent":
+                absent.append((row, name))
+    late.sort(key=lambda item: -item[2])
+    schedule = day_schedule(session=session, unit=unit, day=the_day)
+    return {"unit": unit, "day": the_day, "board": board, "late": late, "early": early, "missing": missing,
+            "absent": absent, "schedule": schedule, "is_today": the_day == today()}

@@ -1,0 +1,92 @@
+"""Who is looking at a page, and the route class that turns every error into a page, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from api.auth.principal import Principal
+from api.auth.roles import Permission
+from api.deps import OptionalUser
+from api.pages.i18n import language_of, translate
+from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class LoginRequired(Exception):
+    """No valid session cookie: the page sends the browser to the login page."""
+
+
+class PageForbidden(Exception):
+    """Logged in, but this page or record is not theirs to see."""
+
+
+def page_principal(user: OptionalUser) -> Principal:
+    """The logged-in user behind the session cookie, else LoginRequired."""
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+PageUser = Annotated[Principal, Depends(page_principal)]
+
+
+def require(principal: Principal, *permissions: Permission) -> None:
+    """PageForbidden unless the user holds at least one of `permissions`."""
+    if not any(principal.can(p) for p in permissions):
+        raise PageForbidden
+
+
+def require_staff(principal: Principal, *, staff_id: int, unit_id: int | None) -> None:
+    if not principal.sees_staff(staff_id=staff_id, unit_id=unit_id):
+        raise PageForbidden
+
+
+class PageRoute(APIRoute):
+    """Errors become a readable page (or a redirect to the login page), in the user's language."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            except PageForbidden:
+                return error_page(request, 403, translate("error.forbidden", language_of(request)))
+            except NotFound as err:
+                return error_page(request, 404, translate("error.not_found", language_of(request)), str(err))
+            except (InvalidInput, Conflict, AttendanceError) as err:
+                status = 409 if isinstance(err, Conflict) else 422 if isinstance(err, InvalidInput) else 400
+                return error_page(request, status, translate("error.invalid", language_of(request)), str(err))
+            except RequestValidationError as err:
+                detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors())
+                return error_page(request, 422, translate("error.invalid", language_of(request)), detail)
+            except HTTPException as err:
+                if err.status_code == 401:
+                    return RedirectResponse("/login", status_code=303)
+                key = {403: "error.forbidden", 404: "error.not_found"}.get(err.status_code, "error.invalid")
+                return error_page(request, err.status_code, translate(key, language_of(request)), str(err.detail))
+            except Exception:
+                log.exception("page %s failed", request.url.path)
+                return error_page(request, 500, translate("error.server", language_of(request)))
+
+        return handle
+
+
+def error_page(request: Request, status: int, message: str, detail: str = "") -> Response:
+    from api.pages.render import render
+
+    return render(request, "error.html", {"status": status, "message": message, "detail": detail},
+                  status_code=status)

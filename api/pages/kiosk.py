@@ -1,0 +1,42 @@
+"""The door kiosk and the live punch stream that feeds it and the board."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, StreamingResponse
+
+from api.auth.roles import Permission
+from api.deps import get_optional_principal
+from api.pages.deps import LoginRequired, PageRoute, PageUser, require
+from api.pages.i18n import language_of
+from api.pages.live import punch_events
+from api.pages.render import render
+from api.pages.scope import today
+from attendance.db import get_engine
+
+router = APIRouter(route_class=PageRoute)
+
+
+@router.get("/kiosk", response_class=HTMLResponse, include_in_schema=False)
+def kiosk_page(request: Request, user: PageUser) -> HTMLResponse:
+    require(user, Permission.BOARD_READ)
+    return render(request, "kiosk.html", {"day": today()}, user=user)
+
+
+@router.get("/live/punches", include_in_schema=False)
+async def live_punches(request: Request, after: int = -1,
+                       last_event_id: str | None = Header(None)) -> StreamingResponse:
+    """Server-sent events: one `punch` event per new ledger row, from now on (or after `after`)."""
+    # A short session of its own: the stream must not hold a database connection while it waits.
+    with Session(get_engine()) as session:
+        user = get_optional_principal(request, session, None)
+    if user is None or user.user is None:
+        raise LoginRequired
+    require(user, Permission.BOARD_READ)
+    if last_event_id and last_event_id.isdigit():
+        after = int(last_event_id)
+    return StreamingResponse(punch_events(request, after_id=after, language=language_of(request)),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,102 @@
+"""Live updates over server-sent events: new ledger rows, found by polling for ids above the last seen.
+
+Polling the database (one indexed query by primary key, twice a second) needs no hook in the
+ingest paths and sees punches stored by any process: pollers, cameras, other API workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from anyio import to_thread
+from sqlmodel import Session, col, func, select
+from starlette.requests import Request
+
+from api.pages.i18n import translate
+from attendance.db import get_engine
+from attendance.evaluation import evaluate_period
+from attendance.models import Punch, Staff
+from attendance.timeutil import to_local
+from config import get_settings
+
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15.0
+STREAM_SECONDS = 600.0  # the browser's EventSource reconnects by itself, resuming from Last-Event-ID
+BATCH = 200
+
+
+def latest_punch_id(*, session: Session) -> int:
+    return session.exec(select(func.max(Punch.id))).one() or 0
+
+
+def punches_after(*, session: Session, after_id: int, limit: int = BATCH) -> list[Punch]:
+    return list(session.exec(select(Punch).where(col(Punch.id) > after_id).order_by(col(Punch.id)).limit(limit)))
+
+
+def describe_punch(*, session: Session, punch: Punch, language: str) -> dict[str, Any]:
+    """What the door screen shows for one punch: who, when, and on time or late."""
+    zone = get_settings().timezone
+    local = to_local(punch.punched_at, zone)
+    staff = session.get(Staff, punch.staff_id) if punch.staff_id else None
+    if staff is None and punch.pin:
+        staff = session.exec(select(Staff).where(Staff.pin == punch.pin)).first()
+    event: dict[str, Any] = {"id": punch.id, "time": local.strftime("%H:%M:%S"), "date": local.date().isoformat(),
+                             "staff_id": staff.id if staff else None,
+                             "name": staff.full_name if staff else translate("kiosk.unknown", language),
+                             "verdict": "recorded", "label": translate("kiosk.recorded", language), "minutes": 0}
+    if staff is None or punch.quarantined:
+        return event
+    periods = evaluate_period(session=session, start=local.date(), end=local.date(), staff_ids=[staff.id])
+    if not periods:
+        return event
+    day = periods[0].days[0]
+    for result in day.sessions:
+        if result.status.value in ("holiday", "not_workday"):
+            event.update(verdict="day_off", label=translate("kiosk.day_off", language))
+            return event
+        if result.check_in == local:
+            if result.late_minutes:
+                event.update(verdict="late", minutes=result.late_minutes,
+                             label=translate("kiosk.late", language, n=result.late_minutes))
+            else:
+                event.update(verdict="on_time", label=translate("kiosk.on_time", language))
+            return event
+        if result.check_out == local:
+            if result.early_minutes:
+                event.update(verdict="early", minutes=result.early_minutes,
+                             label=translate("kiosk.early", language, n=result.early_minutes))
+            else:
+                event.update(verdict="on_time", label=translate("kiosk.on_time", language))
+            return event
+    return event
+
+
+def _poll(after_id: int, language: str) -> tuple[int, list[dict[str, Any]]]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        if after_id < 0:
+            return latest_punch_id(session=session), []
+        rows = punches_after(session=session, after_id=after_id)
+        events = [describe_punch(session=session, punch=row, language=language) for row in rows]
+        return (rows[-1].id if rows else after_id), events  # type: ignore[return-value]
+
+
+async def punch_events(request: Request, *, after_id: int, language: str) -> AsyncIterator[str]:
+    """SSE frames, one per new punch; `after_id` < 0 means 'from now on'."""
+    loop = asyncio.get_running_loop()
+    started = last_beat = loop.time()
+    after_id, _ = await to_thread.run_sync(_poll, after_id, language) if after_id < 0 else (after_id, [])
+    yield f"retry: 1000\nevent: ready\ndata: {after_id}\n\n"
+    while loop.time() - started < STREAM_SECONDS:
+        if await request.is_disconnected():
+            return
+        after_id, events = await to_thread.run_sync(_poll, after_id, language)
+        for event in events:
+            yield f"id: {event['id']}\nevent: punch\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+        if loop.time() - last_beat >= HEARTBEAT_SECONDS:
+            last_beat = loop.time()
+            yield f": {datetime.now().isoformat(timespec='seconds')}\n\n"
+        await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,75 @@
+"""Logging in and out of the pages (the session cookie of api.auth), and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth.cookies import clear_session_cookie, set_session_cookie
+from api.auth.service import LoginFailed, TooManyAttempts, authenticate, principal_for_user
+from api.deps import OptionalUser, SessionDep
+from api.pages.deps import PageRoute
+from api.pages.i18n import language_of, translate
+from api.pages.nav import home_for
+from api.pages.render import render
+
+router = APIRouter(route_class=PageRoute)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def start(request: Request, user: OptionalUser) -> Response:
+    """Someone logged in goes to their start page; anyone else sees the login form."""
+    if user is not None:
+        return RedirectResponse(home_for(user), status_code=303)
+    return _form(request, next_url="")
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_form(request: Request, user: OptionalUser, next: str = "") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next) or home_for(user), status_code=303)
+    return _form(request, next_url=next)
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, session: SessionDep, username: Annotated[str, Form(max_length=200)],
+          password: Annotated[str, Form(max_length=500)], next: Annotated[str, Form()] = "") -> Response:
+    language = language_of(request)
+    try:
+        account = authenticate(session=session, username=username, password=password,
+                               client=request.client.host if request.client else "unknown")
+    except TooManyAttempts:
+        session.commit()
+        return _form(request, next_url=next, username=username, status=429,
+                     error=translate("login.too_many", language))
+    except LoginFailed:
+        session.commit()  # the failure is counted for rate limiting
+        return _form(request, next_url=next, username=username, status=401,
+                     error=translate("login.failed", language))
+    principal = principal_for_user(session=session, user=account)
+    response = RedirectResponse(_safe_next(next) or home_for(principal), status_code=303)
+    set_session_cookie(response, account)
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+def _form(request: Request, *, next_url: str, username: str = "", error: str = "",
+          status: int = 200) -> HTMLResponse:
+    return render(request, "login.html", {"next": _safe_next(next_url), "username": username,
+                                          "login_error": error}, status_code=status)
+
+
+def _safe_next(value: str) -> str:
+    """Only a path on this site: never another host ('//evil', 'https://...')."""
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return ""

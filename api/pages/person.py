@@ -1,0 +1,54 @@
+"""A person's month: a calendar of sessions in colours, the punches behind them, the leave balance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import SessionDep
+from api.pages.deps import PageForbidden, PageRoute, PageUser, require_staff
+from api.pages.render import render
+from api.pages.scope import today
+from attendance.errors import InvalidInput
+from attendance.queries import person_month
+from attendance.staff import get_staff
+
+router = APIRouter(route_class=PageRoute)
+
+_FAULTS = ("late", "left_early", "late_and_left_early", "missing_check_in", "missing_check_out", "absent")
+
+
+@router.get("/me", include_in_schema=False)
+def my_month(user: PageUser) -> Response:
+    if user.staff_id is None:
+        raise PageForbidden
+    return RedirectResponse(f"/people/{user.staff_id}/month", status_code=303)
+
+
+@router.get("/people/{staff_id}/month", response_class=HTMLResponse, include_in_schema=False)
+def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: int, year: int | None = None,
+               month: int | None = None) -> HTMLResponse:
+    staff = get_staff(session=session, staff_id=staff_id)
+    require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
+    now = today()
+    year, month = year or now.year, month or now.month
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(f"no year {year}")
+    data = person_month(session=session, staff_id=staff_id, year=year, month=month)
+    punches: dict[str, list[dict]] = defaultdict(list)
+    for punch in data["punches"]:
+        punches[punch["at"][:10]].append(punch)
+    first = date(year, month, 1)
+    faults = {d["date"] for d in data["days"]
+              if d["morning"]["status"] in _FAULTS or d["afternoon"]["status"] in _FAULTS}
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return render(request, "person_month.html", {
+        "staff": staff, "data": data, "punches": punches, "blanks": first.weekday(), "faults": faults,
+        "today": now.isoformat(), "previous": previous, "following": following,
+        "own": user.staff_id == staff_id,
+    }, user=user)

@@ -1,0 +1,99 @@
+"""Rendering: the Jinja2 environment, the shared page context and how statuses look."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from api.pages.i18n import language_of, translate, translator
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+FLASH_COOKIE = "flash"
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+# status -> css class; the colours live in app.css
+STATUS_CLASS = {
+    "present": "ok", "late": "late", "left_early": "late", "late_and_left_early": "late",
+    "missing_check_in": "missing", "missing_check_out": "missing", "absent": "absent",
+    "excused": "excused", "holiday": "off", "not_workday": "off", "not_yet_due": "due",
+    "not_employed": "off",
+}
+
+
+def session_label(result: dict[str, Any], language: str) -> str:
+    """A session's status in words, with the minutes where they matter."""
+    status = result["status"]
+    if status == "not_yet_due" and result.get("check_in"):
+        return translate("status.in_session", language)
+    if status == "excused" and result.get("excuse_kind"):
+        return translate(f"kind.{result['excuse_kind']}", language)
+    return translate(f"status.{status}", language, n=result.get("late_minutes") or result.get("early_minutes"),
+                     m=result.get("early_minutes"))
+
+
+def session_class(result: dict[str, Any]) -> str:
+    if result["status"] == "not_yet_due" and result.get("check_in"):
+        return "ok"
+    return STATUS_CLASS.get(result["status"], "off")
+
+
+def format_date(day: date | str, language: str) -> str:
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    weekday = translate(f"weekday.{day.weekday()}", language)
+    return f"{weekday} {day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_time(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[11:16] if "T" in value else value[:5]
+    return value.strftime("%H:%M")
+
+
+def flash_redirect(url: str, message: str) -> RedirectResponse:
+    """Redirect after a form post, carrying a one-time message to the next page."""
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(FLASH_COOKIE, quote(message[:1500]), max_age=60, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           user: Any = None) -> HTMLResponse:
+    """A full page or fragment, with the language, the translator and the navigation."""
+    from api.pages.nav import navigation
+
+    language = language_of(request)
+    base: dict[str, Any] = {
+        "lang": language,
+        "t": translator(language),
+        "user": user,
+        "nav": navigation(user, language) if user is not None else [],
+        "session_label": lambda r: session_label(r, language),
+        "session_class": session_class,
+        "format_date": lambda d: format_date(d, language),
+        "format_time": format_time,
+        "path": request.url.path,
+    }
+    flash = request.cookies.get(FLASH_COOKIE)
+    if flash:
+        base["flash"] = unquote(flash)
+    if context and context.get("error"):
+        base["flash"], base["flash_kind"] = context["error"], "error"
+    base.update({k: v for k, v in (context or {}).items() if k != "error"})
+    response = templates.TemplateResponse(request, name, base, status_code=status_code)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    if request.query_params.get("lang") in ("vi", "en"):
+        response.set_cookie("lang", request.query_params["lang"], max_age=365 * 86400, samesite="lax")
+    return response

@@ -1,0 +1,91 @@
+// Chấm công pages: live board refresh, the door kiosk, camera capture. Plain JS, no build step.
+"use strict";
+
+function onReady(fn) {
+  if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+}
+
+function liveBoard() {
+  const board = document.getElementById("board");
+  if (!board || !board.dataset.live || !window.EventSource) return;
+  const state = document.getElementById("live-state");
+  const source = new EventSource("/live/punches");
+  let timer = null;
+  const refresh = () => {
+    fetch(board.dataset.live, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+      .then((html) => { board.innerHTML = html; board.dataset.refreshed = String(Date.now()); })
+      .catch(() => {});
+  };
+  source.addEventListener("punch", () => { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  source.addEventListener("ready", () => { if (state) { state.classList.remove("off"); state.textContent = state.dataset.on; } });
+  source.onerror = () => { if (state) { state.classList.add("off"); state.textContent = state.dataset.off; } };
+}
+
+function kiosk() {
+  const root = document.getElementById("kiosk");
+  if (!root) return;
+  const clock = document.getElementById("kiosk-clock");
+  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false }); };
+  tick(); setInterval(tick, 1000);
+  const current = document.getElementById("kiosk-current");
+  const recent = document.getElementById("kiosk-recent");
+  const colour = { on_time: "ok", late: "late", early: "late", day_off: "off", recorded: "excused" };
+  const source = new EventSource(root.dataset.stream);
+  source.addEventListener("ready", () => { root.dataset.ready = "1"; });
+  source.addEventListener("punch", (message) => {
+    const p = JSON.parse(message.data);
+    current.replaceChildren();
+    const who = document.createElement("span"); who.className = "who"; who.textContent = p.name;
+    const when = document.createElement("span"); when.className = "when"; when.textContent = p.time;
+    const verdict = document.createElement("span");
+    verdict.className = "verdict " + (colour[p.verdict] || "off"); verdict.textContent = p.label;
+    current.append(who, when, verdict);
+    current.dataset.punch = String(p.id);
+    current.classList.remove("flash-in"); void current.offsetWidth; current.classList.add("flash-in");
+    const li = document.createElement("li");
+    const t = document.createElement("span"); t.className = "when"; t.textContent = p.time;
+    const n = document.createElement("span"); n.textContent = p.name;
+    const v = document.createElement("span"); v.className = "tag " + (colour[p.verdict] || "off"); v.textContent = p.label;
+    li.append(t, n, v);
+    recent.prepend(li);
+    while (recent.children.length > 8) recent.lastChild.remove();
+  });
+}
+
+function camera() {
+  const box = document.getElementById("camera-box");
+  if (!box) return;
+  const start = document.getElementById("camera-start");
+  const video = document.getElementById("camera-video");
+  const shoot = document.getElementById("camera-shoot");
+  const input = document.getElementById("photo-input");
+  const form = input.form;
+  start.addEventListener("click", async () => {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false });
+      video.srcObject = stream; video.hidden = false; shoot.hidden = false; await video.play();
+    } catch (err) {
+      box.querySelector(".camera-error").hidden = false;
+    }
+  });
+  shoot.addEventListener("click", () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    canvas.toBlob((blob) => {
+      const file = new File([blob], "camera.jpg", { type: "image/jpeg" });
+      const files = new DataTransfer(); files.items.add(file); input.files = files.files;
+      (video.srcObject && video.srcObject.getTracks() || []).forEach((track) => track.stop());
+      form.requestSubmit();
+    }, "image/jpeg", 0.92);
+  });
+}
+
+function confirms() {
+  document.querySelectorAll("[data-confirm]").forEach((el) => {
+    el.addEventListener("click", (event) => { if (!window.confirm(el.dataset.confirm)) event.preventDefault(); });
+  });
+}
+
+onReady(() => { liveBoard(); kiosk(); camera(); confirms(); });

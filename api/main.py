@@ -7,7 +7,21 @@ from fastapi import FastAPI
 from api import pages
 from api.errors import install_error_handlers
 from api.metrics import LatencyMiddleware
-from api.routes import audit, auth, board, faces, health, iclock, metrics, punches, requests, staff, units, users
+from api.routes import (
+    audit,
+    auth,
+    board,
+    devices,
+    faces,
+    health,
+    iclock,
+    metrics,
+    punches,
+    requests,
+    staff,
+    units,
+    users,
+)
 
 
 def create_app() -> FastAPI:
@@ -27,6 +41,7 @@ def create_app() -> FastAPI:
     app.include_router(punches.router)
     app.include_router(requests.router)
     app.include_router(audit.router)
+    app.include_router(devices.router)
     app.include_router(metrics.router)
     app.add_middleware(LatencyMiddleware)
     app.include_router(iclock.router)

@@ -142,12 +142,15 @@ def enroll_photo(
     staff = _staff(session, staff_id)
     consent = active_consent(session=session, staff_id=staff_id)
     if consent is None:
-        raise ConsentRequired(f"{staff.full_name} ({staff.code}) has no recorded consent to face enrollment")
+        raise ConsentRequired(
+            f"{staff.full_name} ({staff.code}) chưa có sự đồng ý đăng ký khuôn mặt: hãy ghi nhận sự đồng ý trước "
+            "(no recorded consent to face enrollment)"
+        )
     count = _template_count(session, staff_id)
     if count >= policy.max_templates_per_person:
         raise TooManyTemplates(
-            f"{staff.code} already has {count} face templates (at most {policy.max_templates_per_person}); "
-            "erase them before enrolling new photos"
+            f"{staff.code} đã có {count} mẫu khuôn mặt (tối đa {policy.max_templates_per_person}): "
+            "hãy xoá các mẫu cũ trước khi đăng ký ảnh mới"
         )
     sample = extract_sample(data, engine=engine, policy=policy, language=language)
     _check_identity(session, cipher, policy, staff_id, sample.encoding, language)

@@ -1,0 +1,160 @@
+"""The unit's report rules: discipline thresholds (R12) and the timesheet symbol set (R11)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlmodel import Session, col, select
+
+from attendance import audit
+from attendance.errors import InvalidInput, UnknownUnit
+from attendance.models import ExcuseKind, Unit
+from attendance.org import ancestors
+from attendance.reports.models import ReportRules
+
+
+class Pay(StrEnum):
+    """Which C01-HD totals column a session's symbol counts in: (32), (33) or (34)."""
+
+    TIME = "time"
+    UNPAID = "unpaid"
+    INSURANCE = "insurance"
+    NONE = "none"
+
+
+class Thresholds(BaseModel):
+    """A person is flagged when a monthly figure reaches its threshold; None = not checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    late_count: int | None = Field(3, ge=1)
+    late_minutes: int | None = Field(None, ge=1)
+    early_count: int | None = Field(3, ge=1)
+    early_minutes: int | None = Field(None, ge=1)
+    missing_punches: int | None = Field(3, ge=1)
+    absent_sessions: int | None = Field(1, ge=1)
+    absent_days: int | None = Field(None, ge=1)
+
+
+class SymbolDef(BaseModel):
+    code: str = Field(min_length=1, max_length=8)
+    label: str
+    pay: Pay
+    local: bool = Field(False, description="a unit's own code, not in the circular")
+
+
+class SymbolSet(BaseModel):
+    """The symbols of the timesheet and what each session maps to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "Thông tư 107/2017/TT-BTC"
+    symbols: list[SymbolDef]
+    worked: str = "+"
+    holiday: str | None = "L"
+    absent: str = Field("", description="symbol of an unexcused absent session; '' = none")
+    absent_pay: Pay = Pay.UNPAID
+    excuses: dict[str, str] = Field(description="ExcuseKind value -> symbol code")
+
+    @model_validator(mode="after")
+    def _codes_known(self) -> SymbolSet:
+        codes = {s.code for s in self.symbols}
+        if len(codes) != len(self.symbols):
+            raise ValueError("symbol codes must be unique")
+        used = [self.worked, *self.excuses.values()] + ([self.holiday] if self.holiday else [])
+        unknown = sorted({c for c in used if c not in codes})
+        if unknown:
+            raise ValueError(f"symbols used but not defined: {', '.join(unknown)}")
+        kinds = {k.value for k in ExcuseKind}
+        bad = sorted(set(self.excuses) - kinds)
+        if bad:
+            raise ValueError(f"unknown excuse kinds: {', '.join(bad)}")
+        missing = sorted(kinds - set(self.excuses))
+        if missing:
+            raise ValueError(f"excuse kinds without a symbol: {', '.join(missing)}")
+        return self
+
+    def by_code(self) -> dict[str, SymbolDef]:
+        return {s.code: s for s in self.symbols}
+
+
+def _symbol(code: str, label: str, pay: Pay, local: bool = False) -> SymbolDef:
+    return SymbolDef(code=code, label=label, pay=pay, local=local)
+
+
+DEFAULT_SYMBOLS = SymbolSet(
+    symbols=[
+        _symbol("+", "Lương thời gian", Pay.TIME),
+        _symbol("Ô", "Ốm, điều dưỡng", Pay.INSURANCE),
+        _symbol("Cô", "Con ốm", Pay.INSURANCE),
+        _symbol("Ts", "Thai sản", Pay.INSURANCE),
+        _symbol("T", "Tai nạn", Pay.INSURANCE),
+        _symbol("P", "Nghỉ phép", Pay.TIME),
+        _symbol("H", "Hội nghị, học tập", Pay.TIME),
+        _symbol("Nb", "Nghỉ bù", Pay.TIME),
+        _symbol("No", "Nghỉ không lương", Pay.UNPAID),
+        _symbol("N", "Ngừng việc", Pay.TIME),
+        _symbol("LĐ", "Lao động nghĩa vụ", Pay.TIME),
+        _symbol("L", "Nghỉ lễ, Tết", Pay.TIME, local=True),
+        _symbol("CT", "Đi công tác", Pay.TIME, local=True),
+        _symbol("R", "Nghỉ việc riêng có lương", Pay.TIME, local=True),
+    ],
+    excuses={
+        ExcuseKind.ANNUAL_LEAVE: "P",
+        ExcuseKind.PERSONAL_LEAVE: "R",
+        ExcuseKind.SICK: "Ô",
+        ExcuseKind.CHILD_SICK: "Cô",
+        ExcuseKind.MATERNITY: "Ts",
+        ExcuseKind.WORK_ACCIDENT: "T",
+        ExcuseKind.TRAINING: "H",
+        ExcuseKind.BUSINESS_TRIP: "CT",
+        ExcuseKind.COMPENSATORY: "Nb",
+        ExcuseKind.UNPAID: "No",
+        # An approved explanation says the person was at work: the session is worked.
+        ExcuseKind.EXPLANATION: "+",
+    },
+)
+
+
+class UnitReportRules(BaseModel):
+    thresholds: Thresholds
+    symbols: SymbolSet
+
+
+def rules_for(*, session: Session, unit: Unit, on: date) -> UnitReportRules:
+    """The rules in force for `unit` on `on`: the nearest unit's (then 'all units'), else defaults."""
+    chain = ancestors(session=session, unit=unit)
+    depth: dict[int | None, int] = {u.id: i for i, u in enumerate(chain)}
+    depth[None] = len(chain)
+    rows = session.exec(select(ReportRules).where(
+        ReportRules.valid_from <= on,
+        col(ReportRules.unit_id).in_([u.id for u in chain]) | col(ReportRules.unit_id).is_(None)))
+    best = min(rows, key=lambda r: (depth[r.unit_id], -r.valid_from.toordinal(), -(r.id or 0)), default=None)
+    return _merge(best.thresholds if best else None, best.symbols if best else None)
+
+
+def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
+                     thresholds: dict[str, Any] | None = None, symbols: dict[str, Any] | None = None,
+                     note: str = "", actor: str) -> ReportRules:
+    """Record a unit's internal rules from `valid_from` (partial dicts override the defaults)."""
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise UnknownUnit(f"no unit with id {unit_id}")
+    _merge(thresholds, symbols)
+    row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols, note=note)
+    session.add(row)
+    session.flush()
+    audit.record(session=session, actor=actor, action="report_rules.set", entity="report_rules",
+                 entity_id=row.id, after=audit.snapshot(row))
+    return row
+
+
+def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None) -> UnitReportRules:
+    try:
+        merged_thresholds = Thresholds.model_validate({**Thresholds().model_dump(), **(thresholds or {})})
+        merged_symbols = SymbolSet.model_validate({**DEFAULT_SYMBOLS.model_dump(), **(symbols or {})})
+    except ValidationError as err:
+        raise InvalidInput(f"invalid report rules: {err}") from err
+    return UnitReportRules(thresholds=merged_thresholds, symbols=merged_symbols)

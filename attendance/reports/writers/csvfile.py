@@ -1,0 +1,34 @@
+"""CSV writers (UTF-8 with BOM so spreadsheet programs read the diacritics)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from attendance.reports.writers.labels import (DISCIPLINE_COLUMNS, TIMESHEET_TOTALS, excused_text,
+                                               flag_text)
+
+
+def discipline_csv(data: dict[str, Any]) -> bytes:
+    """One row per person: the figures, excuses by kind and flags."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"])
+    for row in data["people"]:
+        writer.writerow([row[key] for key, _ in DISCIPLINE_COLUMNS]
+                        + [excused_text(row["excused_by_kind"]), flag_text(row, data["thresholds"])])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def timesheet_csv(data: dict[str, Any]) -> bytes:
+    """Every department's rows: department, no., code, name, days 1-31, the three totals."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Bộ phận", "STT", "Mã CB", "Họ và tên", *[str(d) for d in range(1, 32)],
+                     *[f"({col}) {label}" for _, label, col in TIMESHEET_TOTALS]])
+    for sheet in data["sheets"]:
+        for row in sheet["rows"]:
+            writer.writerow([sheet["department_path"], row["no"], row["code"], row["full_name"], *row["cells"],
+                             *[row[key] for key, _, _ in TIMESHEET_TOTALS]])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,90 @@
+"""Vietnamese headings shared by the writers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DISCIPLINE_COLUMNS: list[tuple[str, str]] = [
+    ("code", "Mã CB"),
+    ("full_name", "Họ và tên"),
+    ("department", "Phòng ban"),
+    ("sessions_scheduled", "Buổi phải làm"),
+    ("sessions_present", "Buổi có mặt"),
+    ("late_count", "Đi muộn (lần)"),
+    ("late_minutes", "Đi muộn (phút)"),
+    ("early_count", "Về sớm (lần)"),
+    ("early_minutes", "Về sớm (phút)"),
+    ("missing_punches", "Quên chấm công"),
+    ("absent_sessions", "Vắng không lý do (buổi)"),
+    ("absent_days", "Vắng không lý do (ngày)"),
+    ("excused_sessions", "Vắng có lý do (buổi)"),
+]
+
+DEPARTMENT_COLUMNS: list[tuple[str, str]] = [
+    ("rank", "Xếp hạng"),
+    ("department", "Phòng ban"),
+    ("people", "Số người"),
+    ("flagged_people", "Số người vi phạm"),
+    ("late_count", "Đi muộn (lần)"),
+    ("late_minutes", "Đi muộn (phút)"),
+    ("early_count", "Về sớm (lần)"),
+    ("missing_punches", "Quên chấm công"),
+    ("absent_sessions", "Vắng KLD (buổi)"),
+    ("excused_sessions", "Vắng có lý do (buổi)"),
+    ("faults_per_person", "Lỗi/người"),
+]
+
+EXCUSE_LABELS = {
+    "annual_leave": "Nghỉ phép năm",
+    "personal_leave": "Nghỉ việc riêng",
+    "sick": "Nghỉ ốm",
+    "child_sick": "Con ốm",
+    "maternity": "Thai sản",
+    "work_accident": "Tai nạn lao động",
+    "training": "Hội nghị, học tập",
+    "business_trip": "Công tác",
+    "compensatory": "Nghỉ bù",
+    "unpaid": "Nghỉ không lương",
+    "explanation": "Giải trình được duyệt",
+}
+
+FLAG_LABELS = {
+    "late_count": "Đi muộn",
+    "late_minutes": "Phút đi muộn",
+    "early_count": "Về sớm",
+    "early_minutes": "Phút về sớm",
+    "missing_punches": "Quên chấm công",
+    "absent_sessions": "Vắng không lý do",
+    "absent_days": "Ngày vắng không lý do",
+}
+
+TIMESHEET_TOTALS = [
+    ("time_days", "Số công hưởng lương thời gian", "32"),
+    ("unpaid_days", "Số công nghỉ không lương", "33"),
+    ("insurance_days", "Số công hưởng BHXH", "34"),
+]
+
+SIGNATURES = ["Người chấm công", "Phụ trách bộ phận", "Thủ trưởng đơn vị"]
+SIGN_HINT = "(Ký, họ tên)"
+FORM_CODE = "Mẫu số C01-HD"
+FORM_BASIS = "(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)"
+
+
+def month_title(month: str) -> str:
+    """'2026-03' -> 'Tháng 03 năm 2026'."""
+    year, number = month.split("-")
+    return f"Tháng {number} năm {year}"
+
+
+def flag_text(row: dict[str, Any], thresholds: dict[str, Any]) -> str:
+    """'Đi muộn ≥ 3; Quên chấm công ≥ 3' for a person's flags."""
+    return "; ".join(f"{FLAG_LABELS.get(f, f)} ≥ {thresholds.get(f)}" for f in row["flags"])
+
+
+def excused_text(kinds: dict[str, int]) -> str:
+    return "; ".join(f"{EXCUSE_LABELS.get(k, k)}: {n}" for k, n in kinds.items())
+
+
+def number(value: float) -> str:
+    """21.0 -> '21', 21.5 -> '21,5' (Vietnamese decimal comma)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")

@@ -1,0 +1,104 @@
+"""The discipline report as a PDF: summary, ranked departments, two charts, people by department."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table
+
+from attendance.reports.writers import charts
+from attendance.reports.writers.labels import (DEPARTMENT_COLUMNS, DISCIPLINE_COLUMNS, FLAG_LABELS, excused_text,
+                                               flag_text, month_title)
+from attendance.reports.writers.pdf_common import build_pdf, style, table_style
+from attendance.reports.writers.xlsx_common import parse_stamp
+
+TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
+ROWS_PER_TABLE = 40
+PERSON_WIDTHS = [8, 16, 36, 20] + [12] * (len(DISCIPLINE_COLUMNS) - 4) + [36, 40]
+
+
+def discipline_pdf(data: dict[str, Any]) -> bytes:
+    """Landscape A4; the same data gives the same bytes."""
+    story: list[Flowable] = [
+        Paragraph(TITLE, style(13, bold=True, align=1)),
+        Paragraph(f"{data['unit']['path']} — {month_title(data['month'])}", style(10, bold=True, align=1)),
+        Paragraph(_state(data), style(7, align=1)),
+        Spacer(1, 3 * mm),
+        Paragraph(_thresholds(data), style(8)),
+        Paragraph(_totals(data), style(8)),
+        Spacer(1, 3 * mm),
+        Paragraph("Tổng hợp theo phòng ban (xếp hạng theo số lỗi bình quân mỗi người, ít lỗi nhất = 1)",
+                  style(9, bold=True)),
+        _departments_table(data),
+        Spacer(1, 3 * mm),
+        Table([[_image(charts.lateness_by_department(data)), _image(charts.arrival_distribution(data))]]),
+        PageBreak(),
+        Paragraph("Chi tiết theo cán bộ", style(10, bold=True)),
+    ]
+    for department, rows in groupby(data["people"], key=lambda p: p["department_path"]):
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(department, style(9, bold=True)))
+        people = list(rows)
+        for offset in range(0, len(people), ROWS_PER_TABLE):
+            story.append(_people_table(people[offset:offset + ROWS_PER_TABLE], data["thresholds"], offset))
+    story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph("Báo cáo cung cấp số liệu làm căn cứ; việc xem xét, xử lý kỷ luật do thủ trưởng "
+                           "đơn vị quyết định theo quy chế.", style(7)))
+    return build_pdf(story, title=f"{TITLE} {data['month']}", stamp=parse_stamp(data["generated_at"]))
+
+
+def _state(data: dict[str, Any]) -> str:
+    closed = data.get("closed")
+    return f"Đã khoá sổ lúc {closed['at']} bởi {closed['by']}" if closed else f"Số liệu lập lúc {data['generated_at']}"
+
+
+def _thresholds(data: dict[str, Any]) -> str:
+    limits = ", ".join(f"{FLAG_LABELS[k]} ≥ {v}" for k, v in data["thresholds"].items() if v is not None)
+    return f"Ngưỡng cảnh báo theo quy chế của đơn vị: {limits or 'không có'}."
+
+
+def _totals(data: dict[str, Any]) -> str:
+    t = data["totals"]
+    return (f"Toàn đơn vị: {t['people']} người, {t['sessions_scheduled']} buổi phải làm, "
+            f"{t['sessions_present']} buổi có mặt; đi muộn {t['late_count']} lần ({t['late_minutes']} phút); "
+            f"về sớm {t['early_count']} lần ({t['early_minutes']} phút); quên chấm công {t['missing_punches']}; "
+            f"vắng không lý do {t['absent_sessions']} buổi ({t['absent_days']} ngày); vắng có lý do "
+            f"{t['excused_sessions']} buổi; {t['flagged_people']} người vượt ngưỡng.")
+
+
+def _departments_table(data: dict[str, Any]) -> Table:
+    cell = style(7)
+    rows: list[list[Any]] = [[Paragraph(label, style(7, bold=True, align=1)) for _, label in DEPARTMENT_COLUMNS]]
+    for dept in sorted(data["departments"], key=lambda d: d["rank"]):
+        rows.append([Paragraph(str(dept[key]), cell) if key == "department" else str(dept[key])
+                     for key, _ in DEPARTMENT_COLUMNS])
+    widths = [14 * mm, 70 * mm] + [21 * mm] * (len(DEPARTMENT_COLUMNS) - 2)
+    return Table(rows, colWidths=widths, repeatRows=1, style=table_style())
+
+
+def _people_table(people: list[dict[str, Any]], thresholds: dict[str, Any], offset: int) -> Table:
+    head = style(6.5, bold=True, align=1)
+    rows: list[list[Any]] = [[Paragraph(label, head) for label in
+                              ["STT"] + [label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do", "Cảnh báo"]]]
+    small = style(6.5)
+    flagged = []
+    for index, person in enumerate(people, start=1):
+        flags = flag_text(person, thresholds)
+        if flags:
+            flagged.append(index)
+        rows.append([str(offset + index)]
+                    + [Paragraph(str(person[key]), small) if key in ("full_name", "department") else str(person[key])
+                       for key, _ in DISCIPLINE_COLUMNS]
+                    + [Paragraph(excused_text(person["excused_by_kind"]), small), Paragraph(flags, small)])
+    extra = [("BACKGROUND", (len(rows[0]) - 1, i), (len(rows[0]) - 1, i), colors.HexColor("#F8D7DA"))
+             for i in flagged]
+    return Table(rows, colWidths=[w * mm for w in PERSON_WIDTHS], repeatRows=1,
+                 style=table_style(extra, size=6.5))
+
+
+def _image(png: bytes) -> Image:
+    return Image(io.BytesIO(png), width=charts.WIDTH_IN * 0.72 * 72, height=charts.HEIGHT_IN * 0.72 * 72)

@@ -1,0 +1,99 @@
+"""The discipline report as a workbook: people, departments (ranked), arrival times."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from attendance.reports.writers.labels import (DEPARTMENT_COLUMNS, DISCIPLINE_COLUMNS, FLAG_LABELS, excused_text,
+                                               flag_text, month_title)
+from attendance.reports.writers.xlsx_common import (BOLD, BORDER, CENTER, FLAG_FILL, HEADER_FILL, ITALIC, PLAIN,
+                                                    TITLE, parse_stamp, save_workbook)
+
+REPORT_TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
+PEOPLE_HEADER_ROW = 6
+
+
+def discipline_xlsx(data: dict[str, Any]) -> bytes:
+    """Sheets 'Cá nhân', 'Phòng ban', 'Giờ đến'; the header of each table is on row 6."""
+    workbook = Workbook()
+    people = workbook.active
+    assert people is not None
+    people.title = "Cá nhân"
+    _people_sheet(people, data)
+    _departments_sheet(workbook.create_sheet("Phòng ban"), data)
+    _arrivals_sheet(workbook.create_sheet("Giờ đến"), data)
+    return save_workbook(workbook, parse_stamp(data["generated_at"]))
+
+
+def _heading(sheet: Worksheet, data: dict[str, Any], subtitle: str, width: int) -> None:
+    sheet.cell(1, 1, REPORT_TITLE).font = TITLE
+    sheet.cell(2, 1, f"Đơn vị: {data['unit']['path']}").font = BOLD
+    sheet.cell(3, 1, month_title(data["month"])).font = BOLD
+    closed = data.get("closed")
+    state = f"Đã khoá sổ lúc {closed['at']} bởi {closed['by']}" if closed else f"Lập lúc {data['generated_at']}"
+    sheet.cell(4, 1, f"{subtitle}. {state}").font = ITALIC
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+
+
+def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
+    for column, label in enumerate(labels, start=1):
+        cell = sheet.cell(row, column, label)
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
+    sheet.row_dimensions[row].height = 45
+
+
+def _people_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    labels = ["STT"] + [label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"]
+    limits = ", ".join(f"{FLAG_LABELS[k]} ≥ {v}" for k, v in data["thresholds"].items() if v is not None)
+    _heading(sheet, data, f"Ngưỡng cảnh báo theo quy chế: {limits or 'không'}", len(labels))
+    _header(sheet, PEOPLE_HEADER_ROW, labels)
+    for index, person in enumerate(data["people"], start=1):
+        row = PEOPLE_HEADER_ROW + index
+        values = [index] + [person[key] for key, _ in DISCIPLINE_COLUMNS] + [
+            excused_text(person["excused_by_kind"]), flag_text(person, data["thresholds"])]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row, column, value)
+            cell.font, cell.border = PLAIN, BORDER
+            if person["flags"] and column == len(values):
+                cell.fill = FLAG_FILL
+    total_row = PEOPLE_HEADER_ROW + len(data["people"]) + 1
+    sheet.cell(total_row, 2, "Tổng cộng").font = BOLD
+    for column, (key, _) in enumerate(DISCIPLINE_COLUMNS, start=2):
+        if key in data["totals"]:
+            sheet.cell(total_row, column, data["totals"][key]).font = BOLD
+    widths = [5, 10, 28, 22] + [10] * (len(DISCIPLINE_COLUMNS) - 3) + [30, 36]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = sheet.cell(PEOPLE_HEADER_ROW + 1, 4)
+
+
+def _departments_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    labels = [label for _, label in DEPARTMENT_COLUMNS] + ["Vắng có lý do theo loại"]
+    _heading(sheet, data, "Tổng hợp theo phòng ban, xếp hạng theo số lỗi bình quân mỗi người (ít lỗi nhất = 1)",
+             len(labels))
+    _header(sheet, PEOPLE_HEADER_ROW, labels)
+    ranked = sorted(data["departments"], key=lambda d: d["rank"])
+    for index, dept in enumerate(ranked, start=1):
+        values = [dept[key] for key, _ in DEPARTMENT_COLUMNS] + [excused_text(dept["excused_by_kind"])]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(PEOPLE_HEADER_ROW + index, column, value)
+            cell.font, cell.border = PLAIN, BORDER
+    for column, width in enumerate([9, 30] + [11] * (len(DEPARTMENT_COLUMNS) - 2) + [40], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _arrivals_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    _heading(sheet, data, "Phân bố giờ đến (số lượt chấm công vào, theo khung 5 phút)", 3)
+    _header(sheet, PEOPLE_HEADER_ROW, ["Khung giờ", "Buổi sáng", "Khung giờ", "Buổi chiều"])
+    for offset, name in ((0, "morning"), (2, "afternoon")):
+        for index, (label, count) in enumerate(zip(data["arrival_bins"][name], data["arrivals"][name],
+                                                   strict=True), start=1):
+            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 1, label).border = BORDER
+            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 2, count).border = BORDER
+    for column in "ABCD":
+        sheet.column_dimensions[column].width = 14
+

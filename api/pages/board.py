@@ -45,7 +45,11 @@ def board_context(*, session: Session, user: Any, unit_id: int | None, day: str 
     unit = chosen_unit(session=session, principal=user, unit_id=unit_id)
     if unit is None:
         return {"unit": None, "day": the_day, "board": None, "is_today": the_day == today()}
-    board = board_json(day_board(session=session, unit=unit, day=the_day), unit, the_day)
+    rows = day_board(session=session, unit=unit, day=the_day)
+    board = board_json(rows, unit, the_day)
+    for row, data in zip(rows, board["staff"], strict=True):
+        for result in row.day.sessions:
+            data[result.session.value]["punches"] = [p.strftime("%H:%M") for p in result.punches]
     late, early, missing, absent = [], [], [], []
     for row in board["staff"]:
         for name in ("morning", "afternoon"):

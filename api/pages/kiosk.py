@@ -15,6 +15,7 @@ from api.pages.live import punch_events
 from api.pages.render import render
 from api.pages.scope import today
 from attendance.db import get_engine
+from config import get_settings
 
 router = APIRouter(route_class=PageRoute)
 
@@ -22,7 +23,7 @@ router = APIRouter(route_class=PageRoute)
 @router.get("/kiosk", response_class=HTMLResponse, include_in_schema=False)
 def kiosk_page(request: Request, user: PageUser) -> HTMLResponse:
     require(user, Permission.BOARD_READ)
-    return render(request, "kiosk.html", {"day": today()}, user=user)
+    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone}, user=user)
 
 
 @router.get("/live/punches", include_in_schema=False)

@@ -40,6 +40,21 @@ def session_label(result: dict[str, Any], language: str) -> str:
                      m=result.get("early_minutes"))
 
 
+_SHORT = {"present": "✓", "missing_check_in": "?", "missing_check_out": "?", "absent": "✗", "excused": "P",
+          "holiday": "L", "not_workday": "–", "not_yet_due": "·", "not_employed": ""}
+
+
+def session_short(result: dict[str, Any]) -> str:
+    """A one-glyph version of the status for small calendar cells (colours carry the rest)."""
+    if result["status"] in ("late", "left_early", "late_and_left_early"):
+        parts = [f"{result['late_minutes']}′"] if result.get("late_minutes") else []
+        parts += [f"−{result['early_minutes']}′"] if result.get("early_minutes") else []
+        return "/".join(parts)
+    if result["status"] == "not_yet_due" and result.get("check_in"):
+        return "✓"
+    return _SHORT.get(result["status"], "")
+
+
 def session_class(result: dict[str, Any]) -> str:
     if result["status"] == "not_yet_due" and result.get("check_in"):
         return "ok"
@@ -81,6 +96,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "nav": navigation(user, language) if user is not None else [],
         "session_label": lambda r: session_label(r, language),
         "session_class": session_class,
+        "session_short": session_short,
         "format_date": lambda d: format_date(d, language),
         "format_time": format_time,
         "path": request.url.path,

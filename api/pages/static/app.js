@@ -26,7 +26,8 @@ function kiosk() {
   const root = document.getElementById("kiosk");
   if (!root) return;
   const clock = document.getElementById("kiosk-clock");
-  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false }); };
+  const zone = root.dataset.zone || undefined;
+  const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false, timeZone: zone }); };
   tick(); setInterval(tick, 1000);
   const current = document.getElementById("kiosk-current");
   const recent = document.getElementById("kiosk-recent");
@@ -37,14 +38,15 @@ function kiosk() {
     const p = JSON.parse(message.data);
     current.replaceChildren();
     const who = document.createElement("span"); who.className = "who"; who.textContent = p.name;
-    const when = document.createElement("span"); when.className = "when"; when.textContent = p.time;
+    const stamp = p.date === root.dataset.today ? p.time : p.time + " " + p.date.split("-").reverse().join("/");
+    const when = document.createElement("span"); when.className = "when"; when.textContent = stamp;
     const verdict = document.createElement("span");
     verdict.className = "verdict " + (colour[p.verdict] || "off"); verdict.textContent = p.label;
     current.append(who, when, verdict);
     current.dataset.punch = String(p.id);
     current.classList.remove("flash-in"); void current.offsetWidth; current.classList.add("flash-in");
     const li = document.createElement("li");
-    const t = document.createElement("span"); t.className = "when"; t.textContent = p.time;
+    const t = document.createElement("span"); t.className = "when"; t.textContent = stamp;
     const n = document.createElement("span"); n.textContent = p.name;
     const v = document.createElement("span"); v.className = "tag " + (colour[p.verdict] || "off"); v.textContent = p.label;
     li.append(t, n, v);

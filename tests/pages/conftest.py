@@ -1,0 +1,108 @@
+"""The real app under uvicorn on a loopback port, Debian's chromium driven by Playwright, seed builders."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from api.auth.service import create_user
+from attendance.models import Staff, Unit
+from tests.factories import make_staff, make_unit, punch_at
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pages"
+PASSWORD = "mat-khau-thu-nghiem-2026"
+DAY = date(2026, 11, 18)  # a Wednesday, a working day
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The real application served by uvicorn in a thread, against the test database."""
+    import uvicorn
+
+    from api.main import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
+                            timeout_graceful_shutdown=1, lifespan="off")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, name="pages-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/setup.sh does this)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the dev extra)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@dataclass
+class Office:
+    root: Unit
+    office: Unit
+    economy: Unit
+    late: Staff
+    missing: Staff
+    punctual: Staff
+
+
+def seed_office(session: Session) -> Office:
+    """A commune with two departments and three people with a known day (DAY)."""
+    root = make_unit(session, "UBND xã Tân Phú")
+    office = make_unit(session, "UBND xã Tân Phú / Văn phòng")
+    economy = make_unit(session, "UBND xã Tân Phú / Phòng Kinh tế")
+    late = make_staff(session, office, full_name="Nguyễn Văn An")
+    missing = make_staff(session, office, full_name="Trần Thị Bình")
+    punctual = make_staff(session, economy, full_name="Lê Văn Cường")
+    at = lambda h, m: datetime.combine(DAY, datetime.min.time()).replace(hour=h, minute=m)  # noqa: E731
+    punch_at(session, late, at(7, 50), at(11, 35), at(13, 25), at(17, 5))
+    punch_at(session, missing, at(11, 32), at(13, 28), at(17, 2))
+    punch_at(session, punctual, at(7, 25), at(11, 31), at(13, 29), at(17, 1))
+    return Office(root, office, economy, late, missing, punctual)
+
+
+def add_user(session: Session, username: str, role: str, *, unit: Unit | None = None,
+             staff: Staff | None = None, grants: str = "") -> None:
+    create_user(session=session, username=username, role=role, password=PASSWORD,
+                full_name=staff.full_name if staff else username, unit_id=unit.id if unit else None,
+                staff_id=staff.id if staff else None, grants=grants, actor="test")
+
+
+def log_in(page: object, base: str, username: str) -> None:
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]

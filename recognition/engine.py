@@ -8,6 +8,7 @@ from functools import lru_cache
 from types import ModuleType
 
 import numpy as np
+from PIL import ImageFile
 
 from recognition.imaging import downscale
 
@@ -84,7 +85,11 @@ def _clip(box: FaceBox, width: int, height: int) -> FaceBox:
 @lru_cache(maxsize=1)
 def _face_recognition() -> ModuleType:
     # face_recognition_models still imports pkg_resources (setuptools < 81), which warns on import.
+    # face_recognition also turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which would
+    # let a cut-off upload through as a half-grey photo: put the setting back.
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import face_recognition
+    ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return face_recognition

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from config.settings import FacePolicy
+from recognition.engine import get_engine
 from recognition.enrollment import limits_for
 from recognition.errors import PhotoRejected
 from recognition.imaging import Limits, decode_photo, read_photo
@@ -58,6 +59,7 @@ def test_exif_orientation_is_applied(face_policy: FacePolicy) -> None:
 
 
 def test_corrupt_jpeg_is_refused(faces_root: Path, face_policy: FacePolicy) -> None:
+    get_engine()  # face_recognition's import must not make Pillow accept truncated files
     data = (faces_root / "test/obama/obama1.jpg").read_bytes()
     refusal = _refusal(data[: len(data) // 3], limits_for(face_policy))
     assert refusal.code == "corrupt"

@@ -17,6 +17,7 @@ from api.routes import (
     iclock,
     metrics,
     punches,
+    reports,
     requests,
     staff,
     units,
@@ -33,6 +34,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(board.router, prefix="/api")
+    app.include_router(reports.router, prefix="/api")
     app.include_router(faces.router, prefix="/api")
     app.include_router(auth.router)
     app.include_router(users.router)

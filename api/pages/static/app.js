@@ -79,8 +79,32 @@ function camera() {
       const file = new File([blob], "camera.jpg", { type: "image/jpeg" });
       const files = new DataTransfer(); files.items.add(file); input.files = files.files;
       (video.srcObject && video.srcObject.getTracks() || []).forEach((track) => track.stop());
+      const source = document.getElementById("photo-source"); if (source) source.value = "camera";
       form.requestSubmit();
     }, "image/jpeg", 0.92);
+  });
+}
+
+function deviceActions() {
+  document.querySelectorAll("[data-device-action]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const card = button.closest(".device");
+      const out = card.querySelector(".action-result");
+      card.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      out.hidden = false; out.className = "action-result muted"; out.textContent = button.dataset.label + "…";
+      let ok = false; let detail = "";
+      try {
+        const response = await fetch(button.dataset.deviceAction, { method: "POST", credentials: "same-origin" });
+        const body = await response.json().catch(() => ({}));
+        ok = response.ok;
+        detail = ok ? Object.entries(body.detail || {}).map(([k, v]) => k + ": " + (Array.isArray(v) ? v.length : v)).join(", ")
+                    : (body.detail || response.statusText);
+      } catch (err) { detail = String(err); }
+      const template = ok ? out.dataset.done : out.dataset.failed;
+      out.className = "action-result flash " + (ok ? "" : "error");
+      out.textContent = template.replace("{action}", button.dataset.label).replace("{detail}", detail);
+      card.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    });
   });
 }
 
@@ -90,4 +114,4 @@ function confirms() {
   });
 }
 
-onReady(() => { liveBoard(); kiosk(); camera(); confirms(); });
+onReady(() => { liveBoard(); kiosk(); camera(); deviceActions(); confirms(); });

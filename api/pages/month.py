@@ -1,0 +1,60 @@
+"""The month: discipline figures per department and person, two charts, and the report downloads."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from api.auth.roles import Permission
+from api.deps import SessionDep
+from api.pages.charts import hbar_chart, histogram
+from api.pages.deps import PageRoute, PageUser, require
+from api.pages.i18n import language_of, translate
+from api.pages.render import render
+from api.pages.scope import chosen_unit, today, visible_units
+from attendance.calendar import day_schedule
+from attendance.errors import InvalidInput
+from attendance.reports.closing import discipline_report
+
+router = APIRouter(route_class=PageRoute)
+
+# Report downloads served by api/routes/reports.py (issue 7): (label key, path template).
+DOWNLOADS: list[tuple[str, str]] = []
+
+
+@router.get("/month", response_class=HTMLResponse, include_in_schema=False)
+def month_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+               month: str | None = None) -> HTMLResponse:
+    require(user, Permission.REPORTS_READ)
+    language = language_of(request)
+    year, number = _parse_month(month)
+    chosen = chosen_unit(session=session, principal=user, unit_id=unit)
+    context: dict = {"units": visible_units(session=session, principal=user), "unit": chosen,
+                     "month": f"{year:04d}-{number:02d}", "year": year, "number": number, "report": None}
+    if chosen is not None:
+        report = discipline_report(session=session, unit=chosen, year=year, month=number)
+        departments = report["departments"]
+        context["report"] = report
+        context["late_chart"] = hbar_chart(
+            [(d["department"], d["late_count"], f"{d['late_count']} ({d['late_minutes']}′)") for d in departments],
+            title=translate("rep.by_dept", language))
+        start = day_schedule(session=session, unit=chosen, day=today()).morning.start.strftime("%H:%M")
+        context["arrival_chart"] = histogram(report["arrival_bins"]["morning"], report["arrivals"]["morning"],
+                                             title=translate("rep.arrivals", language), mark=start)
+        context["downloads"] = [(translate(key, language), path.format(unit=chosen.id, month=context["month"]))
+                                for key, path in DOWNLOADS]
+    return render(request, "month.html", context, user=user)
+
+
+def _parse_month(value: str | None) -> tuple[int, int]:
+    if not value:
+        now = today()
+        return now.year, now.month
+    try:
+        year, month = (int(part) for part in value.split("-"))
+    except ValueError as err:
+        raise InvalidInput(f"not a month (YYYY-MM): {value!r}") from err
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise InvalidInput(f"not a month (YYYY-MM): {value!r}")
+    return year, month

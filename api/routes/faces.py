@@ -5,15 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import AwareDatetime, BaseModel, Field
+from sqlmodel import select
 
-from api.deps import SessionDep, SettingsDep
+from api.auth.principal import Principal
+from api.auth.roles import Permission
+from api.deps import RequireBiometrics, RequireGallery, RequireHeartbeat, SessionDep, SettingsDep, require
+from api.schemas.common import COMMON_RESPONSES
+from api.services.scope import ensure_own_device, visible_staff
+from attendance.models import Staff
 from recognition import cameras, enrollment
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 
-router = APIRouter(prefix="/faces", tags=["faces"])
+router = APIRouter(prefix="/faces", tags=["faces"], responses=COMMON_RESPONSES)
+PunchesIngest = Annotated[Principal, Depends(require(Permission.PUNCHES_INGEST))]
 
 
 class ConsentIn(BaseModel):
@@ -85,22 +92,20 @@ class HeartbeatIn(BaseModel):
     last_error: str | None = Field(None, max_length=2000)
 
 
-def _actor() -> str:
-    # Issue 5 (authentication) replaces this with the signed-in user.
-    return "api"
-
-
 @router.post("/consents", status_code=201, summary="Record a person's consent to face enrollment")
-def give_consent(body: ConsentIn, session: SessionDep) -> ConsentOut:
+def give_consent(body: ConsentIn, session: SessionDep, principal: RequireBiometrics) -> ConsentOut:
+    visible_staff(session, principal, body.staff_id)
     consent = enrollment.record_consent(
-        session=session, staff_id=body.staff_id, actor=_actor(), method=body.method, document_ref=body.document_ref
+        session=session, staff_id=body.staff_id, actor=principal.actor, method=body.method, document_ref=body.document_ref
     )
     return ConsentOut.model_validate(consent, from_attributes=True)
 
 
 @router.post("/{staff_id}/withdraw", summary="Withdraw consent and erase the person's face data")
-def withdraw_consent(staff_id: int, body: WithdrawIn, session: SessionDep) -> ErasureOut:
-    erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=_actor(), reason=body.reason)
+def withdraw_consent(staff_id: int, body: WithdrawIn, session: SessionDep, principal: RequireBiometrics) -> ErasureOut:
+    visible_staff(session, principal, staff_id)
+    erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=principal.actor,
+                                         reason=body.reason)
     return ErasureOut.model_validate(erased, from_attributes=True)
 
 
@@ -110,15 +115,17 @@ def enroll_photo(
     photo: Annotated[UploadFile, File(description="one face, JPEG or PNG")],
     session: SessionDep,
     settings: SettingsDep,
+    principal: RequireBiometrics,
     keep_photo: Annotated[bool | None, Form()] = None,
 ) -> EnrolledOut:
+    visible_staff(session, principal, staff_id)
     # Read one byte past the limit so an oversize upload is refused without reading all of it.
     data = photo.file.read(settings.faces.max_upload_bytes + 1)
     enrolled = enrollment.enroll_photo(
         session=session,
         staff_id=staff_id,
         data=data,
-        actor=_actor(),
+        actor=principal.actor,
         engine=get_engine(),
         policy=settings.faces,
         cipher=cipher_from_settings(settings),
@@ -129,26 +136,34 @@ def enroll_photo(
 
 
 @router.delete("/{staff_id}", summary="Erase every face template and photo of a person")
-def erase_faces(staff_id: int, session: SessionDep, reason: Annotated[str, Query(min_length=1)]) -> ErasureOut:
-    erased = enrollment.erase_faces(session=session, staff_id=staff_id, actor=_actor(), reason=reason)
+def erase_faces(staff_id: int, session: SessionDep, principal: RequireBiometrics,
+                reason: Annotated[str, Query(min_length=1)]) -> ErasureOut:
+    visible_staff(session, principal, staff_id)
+    erased = enrollment.erase_faces(session=session, staff_id=staff_id, actor=principal.actor, reason=reason)
     return ErasureOut.model_validate(erased, from_attributes=True)
 
 
 @router.get("", summary="People with face templates or a recorded consent")
-def list_enrollments(session: SessionDep) -> list[EnrollmentOut]:
-    return [EnrollmentOut.model_validate(e, from_attributes=True) for e in enrollment.list_enrollments(session=session)]
+def list_enrollments(session: SessionDep, principal: RequireBiometrics) -> list[EnrollmentOut]:
+    rows = enrollment.list_enrollments(session=session)
+    if principal.unit_ids is not None:
+        units = dict(session.exec(select(Staff.id, Staff.unit_id)).all())  # type: ignore[call-overload]
+        rows = [e for e in rows if principal.sees_staff(staff_id=e.staff_id, unit_id=units.get(e.staff_id))]
+    return [EnrollmentOut.model_validate(e, from_attributes=True) for e in rows]
 
 
 @router.get("/gallery", summary="The gallery for door cameras (unchanged if known_version is current)")
-def gallery(session: SessionDep, settings: SettingsDep, known_version: str | None = None) -> dict[str, Any]:
+def gallery(session: SessionDep, settings: SettingsDep, principal: RequireGallery,
+            known_version: str | None = None) -> dict[str, Any]:
     exported = enrollment.export_gallery(
-        session=session, cipher=cipher_from_settings(settings), actor=_actor(), known_version=known_version
+        session=session, cipher=cipher_from_settings(settings), actor=principal.actor, known_version=known_version
     )
     return {"version": known_version, "unchanged": True} if exported is None else exported.to_payload()
 
 
 @router.post("/cameras/{serial}/punches", summary="Punches from a door camera's outbox (idempotent)")
-def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep) -> IngestOut:
+def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep, principal: PunchesIngest) -> IngestOut:
+    ensure_own_device(session, principal, serial)
     result = cameras.ingest_camera_punches(
         session=session,
         serial=serial,
@@ -166,6 +181,7 @@ def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep) -> I
 
 
 @router.post("/cameras/{serial}/heartbeat", summary="A door camera's health report")
-def camera_heartbeat(serial: str, body: HeartbeatIn, session: SessionDep) -> dict[str, str]:
+def camera_heartbeat(serial: str, body: HeartbeatIn, session: SessionDep, principal: RequireHeartbeat) -> dict[str, str]:
+    ensure_own_device(session, principal, serial)
     cameras.record_heartbeat(session=session, serial=serial, health=cameras.CameraHealth(**body.model_dump()))
     return {"status": "ok"}

@@ -26,6 +26,7 @@ from recognition.camera.service import CameraService
 from recognition.camera.sinks import HttpSink, LocalSink
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceEngine
+from tests.api.helpers import device_token
 from tests.factories import make_staff
 
 FPS = 5
@@ -161,7 +162,7 @@ def test_outbox_waits_for_the_server_and_delivers_once(
     service = CameraService(
         serial="CAM-GATE",
         engine=face_engine,
-        sink=HttpSink(f"http://127.0.0.1:{free_port}", timeout=2),
+        sink=HttpSink(f"http://127.0.0.1:{free_port}", token=device_token(session), timeout=2),
         outbox=outbox,
         policy=face_policy,
         clock=clock,

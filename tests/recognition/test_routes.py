@@ -11,12 +11,13 @@ from sqlmodel import Session, select
 
 from api.main import create_app
 from attendance.models import Device, Punch
+from tests.api.helpers import admin_headers
 from tests.factories import make_staff
 
 
 @pytest.fixture
-def client() -> TestClient:
-    return TestClient(create_app())
+def client(session: Session) -> TestClient:
+    return TestClient(create_app(), headers=admin_headers(session))
 
 
 def test_consent_enroll_list_gallery_erase(client: TestClient, session: Session, faces_root: Path) -> None:

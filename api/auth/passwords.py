@@ -11,7 +11,10 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 @lru_cache
 def _hasher() -> PasswordHash:
-    return PasswordHash((Argon2Hasher(),))
+    # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a login stays well under a
+    # second on a small shared server. Parameters are stored in each hash, so raising them later
+    # upgrades old hashes at the next login (verify_and_update).
+    return PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1),))
 
 
 def hash_password(password: str) -> str:

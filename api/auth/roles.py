@@ -31,6 +31,7 @@ class Permission(StrEnum):
     REQUESTS_FILE = "requests.file"
     REQUESTS_DECIDE = "requests.decide"
     REPORTS_READ = "reports.read"
+    REPORTS_CLOSE = "reports.close"
     AUDIT_READ = "audit.read"
     SELF_READ = "self.read"
     # Biometric data (DOMAIN.md R13): granted per user, never by a role.
@@ -48,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PERSONNEL: frozenset({
         _P.UNITS_READ, _P.STAFF_READ, _P.STAFF_WRITE, _P.SCHEDULES_READ, _P.SCHEDULES_WRITE,
         _P.DEVICES_READ, _P.DEVICES_MANAGE, _P.PUNCHES_READ, _P.PUNCHES_MANUAL, _P.BOARD_READ,
-        _P.REQUESTS_READ, _P.REQUESTS_FILE, _P.REQUESTS_DECIDE, _P.REPORTS_READ, _P.SELF_READ,
+        _P.REQUESTS_READ, _P.REQUESTS_FILE, _P.REQUESTS_DECIDE, _P.REPORTS_READ, _P.REPORTS_CLOSE, _P.SELF_READ,
     }),
     Role.HEAD: frozenset({
         _P.UNITS_READ, _P.STAFF_READ, _P.SCHEDULES_READ, _P.PUNCHES_READ, _P.BOARD_READ,

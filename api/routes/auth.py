@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.auth.cookies import clear_session_cookie, set_session_cookie
+from api.auth.passwords import verify_password
 from api.auth.principal import Principal
 from api.auth.service import authenticate, set_password
 from api.auth.settings import get_auth_settings
 from api.auth.tokens import create_access_token
-from api.auth.passwords import verify_password
 from api.deps import CurrentUser, SessionDep
 from api.schemas.auth import LoginIn, Me, PasswordChange, TokenOut, UserPublic
 from api.schemas.common import COMMON_RESPONSES

@@ -15,11 +15,11 @@ from api.metrics import count_ingest
 from api.schemas.activity import BatchIn, BatchPunchIn, IngestOut, ManualPunchIn, PunchPublic, RejectedOut
 from api.schemas.common import COMMON_RESPONSES, Page
 from api.services.paging import Limit, Offset, paginate
-from api.services.scope import apply, staff_condition
+from api.services.scope import apply, ensure_own_device, staff_condition, visible_staff
 from attendance import audit
 from attendance.leave import add_manual_punch
 from attendance.ledger import IngestResult, PunchIn, RejectedPunch, ingest_punches
-from attendance.models import Device, Punch, PunchSource, Staff
+from attendance.models import Punch, PunchSource, Staff
 
 router = APIRouter(prefix="/api/punches", tags=["punches"], responses=COMMON_RESPONSES)
 PunchesRead = Annotated[Principal, Depends(require(Permission.PUNCHES_READ))]
@@ -57,9 +57,7 @@ def list_punches(session: SessionDep, principal: PunchesRead, limit: Limit = 100
 
 @router.post("/manual", status_code=201, summary="Record a punch the person made but no device kept (with reason)")
 def manual_punch(body: ManualPunchIn, session: SessionDep, principal: PunchesManual) -> IngestOut:
-    staff = session.get(Staff, body.staff_id)
-    if staff is None or not principal.sees_staff(staff_id=staff.id, unit_id=staff.unit_id):
-        raise HTTPException(404, f"no staff member with id {body.staff_id}")
+    staff = visible_staff(session, principal, body.staff_id)
     result = add_manual_punch(session=session, staff=staff, at=body.at, reason=body.reason, actor=principal.actor)
     count_ingest(PunchSource.MANUAL, result)
     return _out(result)
@@ -69,11 +67,8 @@ def manual_punch(body: ManualPunchIn, session: SessionDep, principal: PunchesMan
 def batch(body: BatchIn, session: SessionDep, principal: PunchesIngest) -> IngestOut:
     if any(p.source == PunchSource.MANUAL for p in body.punches):
         raise HTTPException(422, "manual punches go through POST /api/punches/manual, with a reason")
-    token = principal.device_token
-    if token is not None and token.device_id is not None:
-        device = session.get(Device, token.device_id)
-        if device is None or any(p.device_serial != device.serial for p in body.punches):
-            raise HTTPException(403, "this device token may only send its own device's punches")
+    for serial in {p.device_serial for p in body.punches}:
+        ensure_own_device(session, principal, serial)
     result = IngestResult(received=len(body.punches))
     by_source: dict[PunchSource, list[int]] = {}
     for index, punch in enumerate(body.punches):

@@ -14,7 +14,7 @@ from api.deps import MAX_ID, CurrentRequest, SessionDep, require
 from api.schemas.activity import DecisionIn, RequestCreate, RequestPublic
 from api.schemas.common import COMMON_RESPONSES, Page
 from api.services.paging import Limit, Offset, paginate
-from api.services.scope import apply, staff_condition
+from api.services.scope import apply, staff_condition, visible_staff
 from attendance.leave import cancel, decide, file_request
 from attendance.models import Request, RequestStatus, RequestType, Staff
 from attendance.models import Request as LeaveRequest
@@ -54,9 +54,7 @@ def create(body: RequestCreate, session: SessionDep, principal: RequestsFile) ->
     staff_id = body.staff_id if body.staff_id is not None else principal.staff_id
     if staff_id is None:
         raise HTTPException(422, "this account is not linked to a staff member: give staff_id")
-    staff = session.get(Staff, staff_id)
-    if staff is None or not principal.sees_staff(staff_id=staff.id, unit_id=staff.unit_id):
-        raise HTTPException(404, f"no staff member with id {staff_id}")
+    staff = visible_staff(session, principal, staff_id)
     row = file_request(session=session, staff=staff, type=body.type, kind=body.kind, start_date=body.start_date,
                        end_date=body.end_date, part=body.part, reason=body.reason, actor=principal.actor)
     return RequestPublic.model_validate(row)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy import false
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from api.auth.principal import Principal
 from api.auth.roles import Role
+from attendance.models import Device, Staff
 
 
 def unit_condition(principal: Principal, column: Any) -> Any | None:
@@ -44,3 +45,21 @@ def ensure_unit_in_scope(principal: Principal, unit_id: int | None) -> None:
 
 def apply(query: Any, condition: Any | None) -> Any:
     return query if condition is None else query.where(condition)
+
+
+def visible_staff(session: Session, principal: Principal, staff_id: int) -> Staff:
+    """The person named in a body, if the caller may see them; 404 otherwise (ids are not probed)."""
+    staff = session.get(Staff, staff_id)
+    if staff is None or not principal.sees_staff(staff_id=staff.id, unit_id=staff.unit_id):
+        raise HTTPException(404, f"no staff member with id {staff_id}")
+    return staff
+
+
+def ensure_own_device(session: Session, principal: Principal, serial: str) -> None:
+    """A device token bound to a device may only speak for that device's serial."""
+    token = principal.device_token
+    if token is None or token.device_id is None:
+        return
+    device = session.get(Device, token.device_id)
+    if device is None or device.serial != serial.strip():
+        raise HTTPException(403, "this device token may only act for its own device")

@@ -1,0 +1,222 @@
+"""Every API route x every role -> the expected allow or deny.
+
+Each route gets a fresh office (see conftest): the target records sit in the head's department
+(the office), inside the personnel office's tree (the commune); the staff account is a clerk of
+the office and the target person is a colleague, so "staff" must be refused everywhere except
+their own things. A device token carries the camera scopes only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.auth.service import issue_device_token
+from attendance.leave import file_request
+from attendance.models import AuditEntry, Device, DeviceKind
+from tests.api.conftest import PASSWORD, Office
+
+ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin")
+DENY = "deny"  # 403 (missing permission) or 404 (outside the caller's scope)
+PUBLIC = {("GET", "/health"), ("GET", "/metrics"), ("POST", "/api/auth/login"), ("POST", "/api/auth/token"),
+          ("POST", "/api/auth/session"), ("DELETE", "/api/auth/session")}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    template: str
+    allowed: dict[str, int]  # role -> expected status; every other role is denied
+    build: Callable[[Office, Session, str], tuple[str, Any]] | None = None  # (path, json body) per role
+
+
+def _path(template: str) -> Callable[[Office, Session, str], tuple[str, Any]]:
+    def build(office: Office, session: Session, role: str) -> tuple[str, Any]:
+        return _fill(template, office, session), None
+    return build
+
+
+def _with(template: str, body: Callable[[Office, str], Any]) -> Callable[[Office, Session, str], tuple[str, Any]]:
+    def build(office: Office, session: Session, role: str) -> tuple[str, Any]:
+        return _fill(template, office, session), body(office, role)
+    return build
+
+
+def _pending(action: str) -> Callable[[Office, Session, str], tuple[str, Any]]:
+    """A fresh pending request of the colleague for each role, on its own day."""
+    def build(office: Office, session: Session, role: str) -> tuple[str, Any]:
+        day = date(2026, 12, 1 + ROLES.index(role))
+        row = file_request(session=session, staff=office.colleague, type="leave", kind="annual_leave",
+                           start_date=day, actor="test")
+        session.commit()
+        return f"/api/requests/{row.id}/{action}", {"comment": "ok"}
+    return build
+
+
+def _fill(template: str, office: Office, session: Session) -> str:
+    cache: dict[str, str] = office.__dict__.setdefault("_paths", {})
+    if template not in cache:
+        cache[template] = _make_path(template, office, session)
+    return cache[template]
+
+
+def _make_path(template: str, office: Office, session: Session) -> str:
+    ids = {"staff_id": office.colleague.id, "unit_id": office.office.id, "user_id": office.users["staff"].id}
+    if "{device_id}" in template:
+        device = Device(serial="PUSH-1", kind=DeviceKind.ZK_PUSH, unit_id=office.office.id)
+        session.add(device)
+        session.commit()
+        ids["device_id"] = device.id
+    if "{request_id}" in template:
+        row = file_request(session=session, staff=office.colleague, type="leave", kind="annual_leave",
+                           start_date=date(2026, 12, 21), actor="test")
+        session.commit()
+        ids["request_id"] = row.id
+    if "{entry_id}" in template:
+        ids["entry_id"] = session.exec(select(AuditEntry.id)).first()
+    if "{token_id}" in template:
+        issued = issue_device_token(session=session, name="other camera", scopes=["punches.ingest"], device_id=None,
+                                    actor="test")
+        session.commit()
+        ids["token_id"] = issued.token.id
+    return template.format(**ids)
+
+
+def _n(role: str) -> int:
+    return ROLES.index(role)
+
+
+ADMIN = {"admin": 200}
+ADMIN_201 = {"admin": 201}
+READERS = {"admin": 200, "personnel": 200, "head": 200}  # unit-scoped read access
+WRITERS = {"admin": 200, "personnel": 200}
+WRITERS_201 = {"admin": 201, "personnel": 201}
+USERS = {"admin": 200, "personnel": 200, "head": 200, "staff": 200}
+
+CASES = [
+    Case("GET", "/api/auth/me", USERS),
+    Case("POST", "/api/auth/password", {r: 204 for r in USERS},
+         _with("/api/auth/password", lambda o, r: {"current_password": PASSWORD, "new_password": "another-long-pass"})),
+    Case("GET", "/api/users", ADMIN),
+    Case("POST", "/api/users", ADMIN_201,
+         _with("/api/users", lambda o, r: {"username": f"new.{r}", "role": "head", "unit_id": o.office.id})),
+    Case("GET", "/api/users/{user_id}", ADMIN),
+    Case("PATCH", "/api/users/{user_id}", ADMIN, _with("/api/users/{user_id}", lambda o, r: {"full_name": "X"})),
+    Case("POST", "/api/users/{user_id}/password", ADMIN, _with("/api/users/{user_id}/password", lambda o, r: {})),
+    Case("GET", "/api/device-tokens", ADMIN),
+    Case("POST", "/api/device-tokens", ADMIN_201,
+         _with("/api/device-tokens", lambda o, r: {"name": f"cam {r}", "scopes": ["punches.ingest"]})),
+    Case("DELETE", "/api/device-tokens/{token_id}", ADMIN),
+    Case("GET", "/api/units", READERS),
+    Case("POST", "/api/units", ADMIN_201, _with("/api/units", lambda o, r: {"path": f"UBND xã Mới {r}"})),
+    Case("GET", "/api/units/{unit_id}", READERS),
+    Case("PATCH", "/api/units/{unit_id}", ADMIN, _with("/api/units/{unit_id}", lambda o, r: {"code": "VP"})),
+    Case("GET", "/api/units/{unit_id}/schedules", READERS),
+    Case("POST", "/api/units/{unit_id}/schedules", WRITERS_201,
+         _with("/api/units/{unit_id}/schedules", lambda o, r: {
+             "valid_from": f"{2030 + _n(r)}-01-01", "valid_to": f"{2030 + _n(r)}-12-31", "morning_start": "07:30",
+             "morning_end": "11:30", "afternoon_start": "13:00", "afternoon_end": "17:00"})),
+    Case("GET", "/api/units/{unit_id}/calendar", READERS,
+         _path("/api/units/{unit_id}/calendar?start=2026-02-01&end=2026-02-28")),
+    Case("GET", "/api/calendar/exceptions", READERS),
+    Case("POST", "/api/calendar/exceptions", WRITERS_201,
+         _with("/api/calendar/exceptions", lambda o, r: {"day": "2026-12-24", "kind": "holiday",
+                                                         "unit_id": o.office.id})),
+    Case("GET", "/api/staff", READERS),
+    Case("POST", "/api/staff", WRITERS_201,
+         _with("/api/staff", lambda o, r: {"unit_id": o.office.id, "code": f"NEW-{r}", "full_name": "Người Mới"})),
+    Case("GET", "/api/staff/{staff_id}", READERS),
+    Case("PATCH", "/api/staff/{staff_id}", WRITERS, _with("/api/staff/{staff_id}", lambda o, r: {"card": "123"})),
+    Case("PUT", "/api/staff/{staff_id}/pin", WRITERS, _with("/api/staff/{staff_id}/pin", lambda o, r: {"pin": f"9{_n(r)}"})),
+    Case("POST", "/api/staff/{staff_id}/move", WRITERS,
+         _with("/api/staff/{staff_id}/move", lambda o, r: {"unit_id": o.economy.id, "effective": f"2027-0{_n(r)}-01"})),
+    Case("POST", "/api/staff/{staff_id}/leave", WRITERS,
+         _with("/api/staff/{staff_id}/leave", lambda o, r: {"last_day": "2027-12-31"})),
+    Case("GET", "/api/staff/{staff_id}/assignments", READERS),
+    Case("GET", "/api/staff/{staff_id}/month", READERS, _path("/api/staff/{staff_id}/month?year=2026&month=11")),
+    Case("GET", "/api/units/{unit_id}/board", READERS, _path("/api/units/{unit_id}/board?day=2026-11-23")),
+    Case("GET", "/api/punches", READERS),
+    Case("POST", "/api/punches/manual", WRITERS_201,
+         _with("/api/punches/manual", lambda o, r: {"staff_id": o.colleague.id, "reason": "máy hỏng",
+                                                   "at": f"2026-11-23T07:2{_n(r)}:00+07:00"})),
+    Case("POST", "/api/punches/batch", {"admin": 200, "device": 200},
+         _with("/api/punches/batch", lambda o, r: {"punches": [
+             {"source": "camera", "device_serial": "CAM-1", "pin": o.colleague.pin,
+              "device_time": f"2026-11-23T07:3{_n(r)}:00"}]})),
+    Case("GET", "/api/requests", USERS),
+    Case("POST", "/api/requests", {"admin": 201, "personnel": 201, "head": 201},
+         _with("/api/requests", lambda o, r: {"staff_id": o.colleague.id, "type": "leave", "kind": "sick",
+                                              "start_date": f"2027-01-0{_n(r)}"})),
+    Case("GET", "/api/requests/{request_id}", READERS),
+    Case("POST", "/api/requests/{request_id}/approve", READERS, _pending("approve")),
+    Case("POST", "/api/requests/{request_id}/reject", READERS, _pending("reject")),
+    Case("POST", "/api/requests/{request_id}/cancel", READERS, _pending("cancel")),
+    Case("GET", "/api/audit", ADMIN),
+    Case("GET", "/api/audit/{entry_id}", ADMIN),
+    Case("GET", "/api/devices", WRITERS),
+    Case("POST", "/api/devices", WRITERS_201,
+         _with("/api/devices", lambda o, r: {"serial": f"PUSH-{r}", "kind": "zk_push", "unit_id": o.office.id})),
+    Case("GET", "/api/devices/{device_id}", WRITERS),
+    Case("GET", "/api/devices/{device_id}/health", WRITERS),
+    Case("POST", "/api/devices/{device_id}/actions/{action}", WRITERS,
+         _path("/api/devices/{device_id}/actions/sync-users-dry-run")),
+]
+
+
+def _device_headers(session: Session) -> dict[str, str]:
+    issued = issue_device_token(session=session, name="camera cổng", actor="test",
+                                scopes=["punches.ingest", "gallery.read", "device.heartbeat"], device_id=None)
+    session.commit()
+    return {"Authorization": f"Bearer {issued.secret}"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.template}")
+def test_route_allows_exactly_its_roles(case: Case, client: TestClient, office: Office, session: Session) -> None:
+    headers = dict(office.headers, device=_device_headers(session))
+    build = case.build or _path(case.template)
+    wrong = []
+    for role in ROLES:
+        path, body = build(office, session, role)
+        response = client.request(case.method, path, headers=headers[role], json=body)
+        expected = case.allowed.get(role, 401 if role == "anonymous" else DENY)
+        ok = response.status_code in (403, 404) if expected == DENY else response.status_code == expected
+        if not ok:
+            wrong.append(f"{role}: expected {expected}, got {response.status_code} {response.text[:200]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.db_independent
+def test_every_api_route_is_in_the_matrix_or_public_or_another_area(app: FastAPI) -> None:
+    """New routes of this area must join the matrix; other areas' routes are checked below."""
+    mine = {(c.method, c.template) for c in CASES} | PUBLIC
+    others = ("/api/faces", "/api/reports", "/iclock", "/static")
+    missing = []
+    for path, methods in app.openapi()["paths"].items():
+        for method in methods:
+            key = (method.upper(), path)
+            if key not in mine and not path.startswith(others):
+                missing.append(key)
+    assert not missing, f"routes missing from the role matrix: {missing}"
+
+
+def test_every_other_api_route_refuses_anonymous_callers(app: FastAPI, client: TestClient, office: Office) -> None:
+    """Whatever another area adds under /api answers 401 without credentials (faces, reports, ...)."""
+    checked = []
+    for path, methods in app.openapi()["paths"].items():
+        if not path.startswith("/api/") or any(path == p for _, p in PUBLIC):
+            continue
+        concrete = re.sub(r"\{(\w+)\}", lambda m: {"action": "pull", "serial": "CAM-1"}.get(m.group(1), "1"), path)
+        for method in methods:
+            status = client.request(method.upper(), concrete).status_code
+            checked.append((method, path, status))
+    refused = [c for c in checked if c[2] != 401]
+    assert checked and not refused, f"answered without credentials: {refused}"
+

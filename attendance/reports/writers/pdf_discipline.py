@@ -18,7 +18,7 @@ from attendance.reports.writers.xlsx_common import parse_stamp
 
 TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
 ROWS_PER_TABLE = 40
-PERSON_WIDTHS = [8, 16, 36, 20] + [12] * (len(DISCIPLINE_COLUMNS) - 4) + [36, 40]
+PERSON_WIDTHS = [8, 16, 36, 20] + [12] * (len(DISCIPLINE_COLUMNS) - 3) + [36, 40]
 
 
 def discipline_pdf(data: dict[str, Any]) -> bytes:

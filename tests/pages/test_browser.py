@@ -38,7 +38,7 @@ def test_personnel_office_and_staff_scenario(server, browser, shots, session: Se
     page.fill("textarea[name=reason]", "Tôi đã chấm công lúc 07:25 nhưng máy không ghi nhận")
     page.select_option("select[name=part]", "morning")
     page.click("#new-request button[type=submit]")
-    assert "Đã gửi đơn" in page.locator(".flash").inner_text()
+    assert "Đã gửi đơn" in page.locator("main > p.flash").inner_text()
     page.screenshot(path=str(shots / "staff-requests-phone.png"), full_page=True)
     response = page.goto(f"{server}/people/{late_id}/month")
     assert response is not None and response.status == 403
@@ -75,7 +75,7 @@ def test_personnel_office_and_staff_scenario(server, browser, shots, session: Se
     page.screenshot(path=str(shots / "requests.png"), full_page=True)
     pending.locator("input[name=comment]").fill("Đã xác minh với camera hành lang")
     pending.locator("button[value=approve]").click()
-    assert "Đã duyệt" in page.locator(".flash").inner_text()
+    assert "Đã duyệt" in page.locator("main > p.flash").inner_text()
     assert "Đã xác minh" in page.locator("#decided").inner_text()
 
     page.goto(f"{server}/today?day={DAY.isoformat()}")

@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Insert, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from attendance.models import Punch, PunchSource, Staff
+from attendance import punch_store
+from attendance.models import PunchSource, Staff
 from attendance.timeutil import utcnow
 from config import AttendancePolicy, get_settings
-
-# SQLite allows 32,766 bound parameters per statement; a punch row binds 13.
-_ROWS_PER_STATEMENT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,22 +185,5 @@ def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """INSERT ... ON CONFLICT DO NOTHING; returns the rows that were new."""
-    dialect = session.get_bind().dialect.name
-    table = Punch.__table__  # type: ignore[attr-defined]
-    stored: list[dict[str, object]] = []
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        chunk = rows[start : start + _ROWS_PER_STATEMENT]
-        stmt: Insert
-        if dialect == "postgresql":
-            stmt = pg_insert(table).values(chunk).on_conflict_do_nothing(constraint="uq_punch_source")
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(table).values(chunk).on_conflict_do_nothing()
-        else:  # pragma: no cover - other backends fall back to a plain insert
-            stmt = insert(table).values(chunk)
-        returning = stmt.returning(table.c.device_serial, table.c.pin, table.c.device_time)
-        new_keys = {(s, p, t.replace(tzinfo=None)) for s, p, t in session.execute(returning)}
-        stored.extend(
-            row for row in chunk if (row["device_serial"], row["pin"], row["device_time"]) in new_keys
-        )
-    session.flush()
-    return stored
+    new_keys = punch_store.insert_new(session, rows)
+    return [row for row in rows if (row["device_serial"], row["pin"], row["device_time"]) in new_keys]

@@ -1,0 +1,81 @@
+"""Batch enrollment: photos per second through the whole service, one core.
+
+Each photo: decode, downscale, HOG detection, quality checks, encoding, identity check against the
+gallery, AES-GCM encryption, insert, audit, commit (one unit of work per photo, as the CLI does).
+Run: .venv/bin/python bench/faces_enroll.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _faces import FACES, ms, one_core
+
+from bench._db import scratch_database, table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    pinned = one_core()
+
+    from attendance.db import session_scope
+    from attendance.org import ensure_unit_path
+    from attendance.staff import create_staff
+    from config import get_settings
+    from recognition import enrollment
+    from recognition.crypto import cipher_from_settings
+    from recognition.engine import FaceEngine
+
+    engine = FaceEngine()
+    people = sorted(d for d in (FACES / "train").iterdir() if d.is_dir())
+    photos = [(person.name, photo.read_bytes()) for person in people for photo in sorted(person.iterdir())]
+    per_photo: list[float] = []
+    with scratch_database("sqlite"):
+        settings = get_settings()
+        cipher = cipher_from_settings(settings)
+        with session_scope() as session:
+            unit, _ = ensure_unit_path(session=session, path="UBND xã Tân Phú / Văn phòng")
+            ids = {
+                p.name: create_staff(
+                    session=session, unit_id=unit.id or 0, code=p.name, full_name=p.name, actor="bench"
+                ).id
+                or 0
+                for p in people
+            }
+            for staff_id in ids.values():
+                enrollment.record_consent(session=session, staff_id=staff_id, actor="bench", method="bench")
+        started = time.perf_counter()
+        for _ in range(args.rounds):
+            for name, data in photos:
+                t0 = time.perf_counter()
+                with session_scope() as session:
+                    enrollment.enroll_photo(
+                        session=session,
+                        staff_id=ids[name],
+                        data=data,
+                        actor="bench",
+                        engine=engine,
+                        policy=settings.faces,
+                        cipher=cipher,
+                    )
+                per_photo.append(time.perf_counter() - t0)
+            with session_scope() as session:
+                for staff_id in ids.values():
+                    enrollment.erase_faces(session=session, staff_id=staff_id, actor="bench", reason="bench round")
+        elapsed = time.perf_counter() - started
+    table(
+        f"Batch enrollment of the shared train/ photos ({pinned})",
+        ["figure", "value"],
+        [
+            ["photos enrolled", len(per_photo)],
+            ["photos per second", f"{len(per_photo) / elapsed:.2f}"],
+            ["per photo p50 / p95 / min ms", " / ".join(ms(per_photo))],
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()

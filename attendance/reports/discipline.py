@@ -16,8 +16,7 @@ from sqlmodel import Session
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.queries import totals_json
-from attendance.reports.common import (department_of, in_subtree, month_label, month_range, subtree_units,
-                                       unit_json)
+from attendance.reports.common import department_of, in_subtree, month_label, month_range, subtree_units, unit_json
 from attendance.reports.config import Thresholds, rules_for
 from attendance.rules import SessionName, SessionStatus
 from attendance.timeutil import utcnow

@@ -6,8 +6,7 @@ import csv
 import io
 from typing import Any
 
-from attendance.reports.writers.labels import (DISCIPLINE_COLUMNS, TIMESHEET_TOTALS, excused_text,
-                                               flag_text)
+from attendance.reports.writers.labels import DISCIPLINE_COLUMNS, TIMESHEET_TOTALS, excused_text, flag_text
 
 
 def discipline_csv(data: dict[str, Any]) -> bytes:

@@ -11,8 +11,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table
 
 from attendance.reports.writers import charts
-from attendance.reports.writers.labels import (DEPARTMENT_COLUMNS, DISCIPLINE_COLUMNS, FLAG_LABELS, excused_text,
-                                               flag_text, month_title)
+from attendance.reports.writers.labels import (
+    DEPARTMENT_COLUMNS,
+    DISCIPLINE_COLUMNS,
+    FLAG_LABELS,
+    excused_text,
+    flag_text,
+    month_title,
+)
 from attendance.reports.writers.pdf_common import build_pdf, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
 

@@ -9,8 +9,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
-from attendance.reports.writers.labels import (FORM_BASIS, FORM_CODE, SIGN_HINT, SIGNATURES, TIMESHEET_TOTALS,
-                                               month_title, number)
+from attendance.reports.writers.labels import (
+    FORM_BASIS,
+    FORM_CODE,
+    SIGN_HINT,
+    SIGNATURES,
+    TIMESHEET_TOTALS,
+    month_title,
+    number,
+)
 from attendance.reports.writers.pdf_common import build_pdf, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
 

@@ -8,10 +8,26 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from attendance.reports.writers.labels import (DEPARTMENT_COLUMNS, DISCIPLINE_COLUMNS, FLAG_LABELS, excused_text,
-                                               flag_text, month_title)
-from attendance.reports.writers.xlsx_common import (BOLD, BORDER, CENTER, FLAG_FILL, HEADER_FILL, ITALIC, PLAIN,
-                                                    TITLE, parse_stamp, save_workbook)
+from attendance.reports.writers.labels import (
+    DEPARTMENT_COLUMNS,
+    DISCIPLINE_COLUMNS,
+    FLAG_LABELS,
+    excused_text,
+    flag_text,
+    month_title,
+)
+from attendance.reports.writers.xlsx_common import (
+    BOLD,
+    BORDER,
+    CENTER,
+    FLAG_FILL,
+    HEADER_FILL,
+    ITALIC,
+    PLAIN,
+    TITLE,
+    parse_stamp,
+    save_workbook,
+)
 
 REPORT_TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
 PEOPLE_HEADER_ROW = 6

@@ -9,10 +9,28 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from attendance.reports.writers.labels import (FORM_BASIS, FORM_CODE, SIGN_HINT, SIGNATURES, TIMESHEET_TOTALS,
-                                               month_title, number)
-from attendance.reports.writers.xlsx_common import (BOLD, BORDER, CENTER, HEADER_FILL, ITALIC, PLAIN, TITLE,
-                                                    WEEKEND_FILL, parse_stamp, save_workbook, sheet_title)
+from attendance.reports.writers.labels import (
+    FORM_BASIS,
+    FORM_CODE,
+    SIGN_HINT,
+    SIGNATURES,
+    TIMESHEET_TOTALS,
+    month_title,
+    number,
+)
+from attendance.reports.writers.xlsx_common import (
+    BOLD,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    ITALIC,
+    PLAIN,
+    TITLE,
+    WEEKEND_FILL,
+    parse_stamp,
+    save_workbook,
+    sheet_title,
+)
 
 WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
 HEADER_ROW = 8  # rows 8-9: headings, row 10: column numbers A, B, C, 1..34

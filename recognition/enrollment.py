@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func
+from sqlalchemy import CursorResult, Delete, delete, func
 from sqlmodel import Session, col, select
 
 from attendance import audit
@@ -159,7 +160,7 @@ def enroll_photo(
     _check_identity(session, cipher, policy, staff_id, sample.encoding, language)
     template = FaceTemplate(
         staff_id=staff_id,
-        consent_id=consent.id,
+        consent_id=int(consent.id or 0),
         model=MODEL_NAME,
         encoding=cipher.seal_encoding(sample.encoding, staff_id=staff_id),
         quality=sample.quality.as_dict(),
@@ -173,7 +174,7 @@ def enroll_photo(
     if kept:
         session.add(
             FacePhoto(
-                template_id=template.id,
+                template_id=int(template.id or 0),
                 staff_id=staff_id,
                 created_at=utcnow(),
                 data=cipher.seal(data, context=f"photo:{staff_id}"),
@@ -194,8 +195,8 @@ def enroll_photo(
 def erase_faces(*, session: Session, staff_id: int, actor: str, reason: str) -> Erasure:
     """Delete every template and kept photo of the person (consent records stay as evidence)."""
     _staff(session, staff_id)
-    photos = session.execute(delete(FacePhoto).where(col(FacePhoto.staff_id) == staff_id)).rowcount
-    templates = session.execute(delete(FaceTemplate).where(col(FaceTemplate.staff_id) == staff_id)).rowcount
+    photos = _delete(session, delete(FacePhoto).where(col(FacePhoto.staff_id) == staff_id))
+    templates = _delete(session, delete(FaceTemplate).where(col(FaceTemplate.staff_id) == staff_id))
     audit.record(
         session=session,
         actor=actor,
@@ -207,19 +208,19 @@ def erase_faces(*, session: Session, staff_id: int, actor: str, reason: str) -> 
         reason=reason,
     )
     session.flush()
-    return Erasure(staff_id, int(templates or 0), int(photos or 0))
+    return Erasure(staff_id, templates, photos)
 
 
 def list_enrollments(*, session: Session) -> list[EnrollmentSummary]:
     """Everyone with templates or an active consent, by staff code."""
     templates = dict(
         session.exec(  # type: ignore[call-overload]
-            select(FaceTemplate.staff_id, func.count()).group_by(FaceTemplate.staff_id)
+            select(FaceTemplate.staff_id, func.count()).group_by(col(FaceTemplate.staff_id))
         ).all()
     )
     photos = dict(
         session.exec(  # type: ignore[call-overload]
-            select(FacePhoto.staff_id, func.count()).group_by(FacePhoto.staff_id)
+            select(FacePhoto.staff_id, func.count()).group_by(col(FacePhoto.staff_id))
         ).all()
     )
     consents = {
@@ -234,9 +235,9 @@ def list_enrollments(*, session: Session) -> list[EnrollmentSummary]:
             s.id or 0,
             s.code,
             s.full_name,
-            templates.get(s.id, 0),
+            templates.get(s.id or 0, 0),
             consents.get(s.id or 0),
-            photos.get(s.id, 0),
+            photos.get(s.id or 0, 0),
         )
         for s in staff
     ]
@@ -264,6 +265,11 @@ def load_gallery(*, session: Session, cipher: TemplateCipher, active_only: bool 
 
 def _staff(session: Session, staff_id: int) -> Staff:
     return get_staff(session=session, staff_id=staff_id)
+
+
+def _delete(session: Session, statement: Delete) -> int:
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return int(result.rowcount or 0)
 
 
 def _template_count(session: Session, staff_id: int) -> int:

@@ -67,8 +67,7 @@ def decode_photo(data: bytes, limits: Limits) -> DecodedImage:
             # JPEG can decode at 1/2, 1/4, 1/8 directly: far less work for large phone photos.
             image.draft("RGB", (limits.max_side, limits.max_side))
         image.load()
-        image = ImageOps.exif_transpose(image) or image
-        rgb_image = image.convert("RGB")
+        rgb_image = (ImageOps.exif_transpose(image) or image).convert("RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
         raise PhotoRejected("corrupt", language=lang) from err
     rgb_image = _shrink(rgb_image, limits.max_side)

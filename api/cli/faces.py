@@ -154,8 +154,7 @@ class _errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, _tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, _tb: object) -> None:
         if isinstance(err, AttendanceError):
             console.print(f"[red]Lỗi:[/red] {err}")
             raise typer.Exit(2) from err
-        return False

@@ -11,7 +11,16 @@ from sqlmodel import select
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
-from api.deps import RequireBiometrics, RequireGallery, RequireHeartbeat, SessionDep, SettingsDep, require
+from api.deps import (
+    MAX_ID,
+    RequireBiometrics,
+    RequireGallery,
+    RequireHeartbeat,
+    SessionDep,
+    SettingsDep,
+    StaffId,
+    require,
+)
 from api.schemas.common import COMMON_RESPONSES
 from api.services.scope import ensure_own_device, visible_staff
 from attendance.models import Staff
@@ -24,7 +33,7 @@ PunchesIngest = Annotated[Principal, Depends(require(Permission.PUNCHES_INGEST))
 
 
 class ConsentIn(BaseModel):
-    staff_id: int
+    staff_id: int = Field(ge=1, le=MAX_ID)
     method: str = Field(min_length=1, max_length=50, description="signed form, kiosk, web, ...")
     document_ref: str | None = Field(None, max_length=200)
 
@@ -66,7 +75,7 @@ class EnrollmentOut(BaseModel):
 class CameraPunchIn(BaseModel):
     pin: str = Field(min_length=1, max_length=24)
     device_time: AwareDatetime
-    staff_id: int | None = None
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
     note: str | None = Field(None, max_length=200)
 
 
@@ -96,22 +105,27 @@ class HeartbeatIn(BaseModel):
 def give_consent(body: ConsentIn, session: SessionDep, principal: RequireBiometrics) -> ConsentOut:
     visible_staff(session, principal, body.staff_id)
     consent = enrollment.record_consent(
-        session=session, staff_id=body.staff_id, actor=principal.actor, method=body.method, document_ref=body.document_ref
+        session=session,
+        staff_id=body.staff_id,
+        actor=principal.actor,
+        method=body.method,
+        document_ref=body.document_ref,
     )
     return ConsentOut.model_validate(consent, from_attributes=True)
 
 
 @router.post("/{staff_id}/withdraw", summary="Withdraw consent and erase the person's face data")
-def withdraw_consent(staff_id: int, body: WithdrawIn, session: SessionDep, principal: RequireBiometrics) -> ErasureOut:
+def withdraw_consent(
+    staff_id: StaffId, body: WithdrawIn, session: SessionDep, principal: RequireBiometrics
+) -> ErasureOut:
     visible_staff(session, principal, staff_id)
-    erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=principal.actor,
-                                         reason=body.reason)
+    erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=principal.actor, reason=body.reason)
     return ErasureOut.model_validate(erased, from_attributes=True)
 
 
 @router.post("/{staff_id}/photos", status_code=201, summary="Enroll one photo (JPEG or PNG)")
 def enroll_photo(
-    staff_id: int,
+    staff_id: StaffId,
     photo: Annotated[UploadFile, File(description="one face, JPEG or PNG")],
     session: SessionDep,
     settings: SettingsDep,
@@ -136,8 +150,9 @@ def enroll_photo(
 
 
 @router.delete("/{staff_id}", summary="Erase every face template and photo of a person")
-def erase_faces(staff_id: int, session: SessionDep, principal: RequireBiometrics,
-                reason: Annotated[str, Query(min_length=1)]) -> ErasureOut:
+def erase_faces(
+    staff_id: StaffId, session: SessionDep, principal: RequireBiometrics, reason: Annotated[str, Query(min_length=1)]
+) -> ErasureOut:
     visible_staff(session, principal, staff_id)
     erased = enrollment.erase_faces(session=session, staff_id=staff_id, actor=principal.actor, reason=reason)
     return ErasureOut.model_validate(erased, from_attributes=True)
@@ -153,8 +168,9 @@ def list_enrollments(session: SessionDep, principal: RequireBiometrics) -> list[
 
 
 @router.get("/gallery", summary="The gallery for door cameras (unchanged if known_version is current)")
-def gallery(session: SessionDep, settings: SettingsDep, principal: RequireGallery,
-            known_version: str | None = None) -> dict[str, Any]:
+def gallery(
+    session: SessionDep, settings: SettingsDep, principal: RequireGallery, known_version: str | None = None
+) -> dict[str, Any]:
     exported = enrollment.export_gallery(
         session=session, cipher=cipher_from_settings(settings), actor=principal.actor, known_version=known_version
     )
@@ -181,7 +197,9 @@ def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep, prin
 
 
 @router.post("/cameras/{serial}/heartbeat", summary="A door camera's health report")
-def camera_heartbeat(serial: str, body: HeartbeatIn, session: SessionDep, principal: RequireHeartbeat) -> dict[str, str]:
+def camera_heartbeat(
+    serial: str, body: HeartbeatIn, session: SessionDep, principal: RequireHeartbeat
+) -> dict[str, str]:
     ensure_own_device(session, principal, serial)
     cameras.record_heartbeat(session=session, serial=serial, health=cameras.CameraHealth(**body.model_dump()))
     return {"status": "ok"}

@@ -106,12 +106,13 @@ def request_effect(*, session: Session, request: Request, language: str) -> dict
     periods = evaluate_period(session=session, start=request.start_date, end=request.end_date,
                               staff_ids=[request.staff_id])
     changed: list[str] = []
+    becomes = translate(f"kind.{request.kind}", language)
     for day in periods[0].days if periods else []:
         for name in _PARTS[SessionPart(request.part)]:
             result = getattr(day, name)
             if result.scheduled and result.status is not SessionStatus.EXCUSED:
                 label = session_label(session_json(result), language)
-                changed.append(f"{translate('session.' + name, language)} {day.day:%d/%m}: {label}")
+                changed.append(f"{translate('session.' + name, language)} {day.day:%d/%m}: {label} → {becomes}")
     lines = [translate("req.effect_sessions", language, n=len(changed)) if changed
              else translate("req.effect_none", language)]
     if request.kind == ExcuseKind.ANNUAL_LEAVE and changed:

@@ -34,12 +34,14 @@ def test_personnel_office_and_staff_scenario(server, browser, shots, session: Se
     cell = page.locator(f".calendar .day[data-date='{DAY.isoformat()}']")
     assert "?" in cell.inner_text()  # a phone shows one glyph per session; the words stay in the tooltip
     assert "Thiếu chấm vào" in (cell.locator(".s").first.get_attribute("title") or "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
     page.screenshot(path=str(shots / "staff-month-phone.png"), full_page=True)
     cell.locator("a.explain").click()
     page.fill("textarea[name=reason]", "Tôi đã chấm công lúc 07:25 nhưng máy không ghi nhận")
     page.select_option("select[name=part]", "morning")
     page.click("#new-request button[type=submit]")
     assert "Đã gửi đơn" in page.locator("main > p.flash").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(shots / "staff-requests-phone.png"), full_page=True)
     response = page.goto(f"{server}/people/{late_id}/month")
     assert response is not None and response.status == 403

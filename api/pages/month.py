@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -15,12 +17,14 @@ from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
 from attendance.errors import InvalidInput
-from attendance.reports.closing import discipline_report
+from attendance.reports.closing import closure_covering, discipline_report
 
 router = APIRouter(route_class=PageRoute)
 
-# Report downloads served by api/routes/reports.py (issue 7): (label key, path template).
-DOWNLOADS: list[tuple[str, str]] = []
+# The report files served by api/routes/reports.py: (label key, kind, format).
+DOWNLOADS = [("rep.dl.discipline_xlsx", "discipline", "xlsx"), ("rep.dl.discipline_pdf", "discipline", "pdf"),
+             ("rep.dl.discipline_csv", "discipline", "csv"), ("rep.dl.timesheet_xlsx", "timesheet", "xlsx"),
+             ("rep.dl.timesheet_pdf", "timesheet", "pdf")]
 
 
 @router.get("/month", response_class=HTMLResponse, include_in_schema=False)
@@ -42,8 +46,10 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         start = day_schedule(session=session, unit=chosen, day=today()).morning.start.strftime("%H:%M")
         context["arrival_chart"] = histogram(report["arrival_bins"]["morning"], report["arrivals"]["morning"],
                                              title=translate("rep.arrivals", language), mark=start)
-        context["downloads"] = [(translate(key, language), path.format(unit=chosen.id, month=context["month"]))
-                                for key, path in DOWNLOADS]
+        query = urlencode({"unit": chosen.path, "month": context["month"]})
+        context["downloads"] = [(translate(key, language), f"/api/reports/{kind}?{query}&format={fmt}")
+                                for key, kind, fmt in DOWNLOADS]
+        context["closed"] = closure_covering(session=session, unit=chosen, year=year, month=number) is not None
     return render(request, "month.html", context, user=user)
 
 

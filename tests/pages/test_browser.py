@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import openpyxl
 import pytest
 from sqlmodel import Session
 
@@ -87,6 +88,19 @@ def test_personnel_office_and_staff_scenario(server, browser, shots, session: Se
     assert "Trần Thị Bình" not in page.locator("#missing-list").inner_text()
     assert page.locator("#summary [data-count=missing]").inner_text() == "0"
     page.screenshot(path=str(shots / "board-after.png"), full_page=True)
+
+    # Downloads the month's discipline report from the month page.
+    page.goto(f"{server}/month?unit={office.root.id}&month={DAY:%Y-%m}")
+    page.screenshot(path=str(shots / "month-scenario.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("#downloads a", has_text="Báo cáo kỷ luật (Excel)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = shots / "discipline.xlsx"
+    download.save_as(saved)
+    workbook = openpyxl.load_workbook(saved, read_only=True)
+    cells = [str(c) for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row if c is not None]
+    assert "Nguyễn Văn An" in cells and "Trần Thị Bình" in cells
 
     page.goto(f"{server}/today?day={DAY.isoformat()}&lang=en")
     assert "Late 20 min" in page.locator("#late-list").inner_text()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
+from sqlalchemy import DateTime, String, and_, func, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -160,9 +161,10 @@ def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, 
                     calendars: _Calendars) -> dict[tuple[int, date], list[datetime]]:
     """Each person's non-quarantined punches, as local naive times grouped by local date."""
     by_pin = {ref.pin: ref.id for ref in people.values() if ref.pin}
-    low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), calendars.zone(None))
-    high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), calendars.zone(None))
-    base = sa_select(col(Punch.staff_id), col(Punch.pin), col(Punch.punched_at)).where(
+    zone = calendars.zone(None)
+    low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), zone)
+    high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), zone)
+    base = sa_select(col(Punch.staff_id), col(Punch.pin), _naive_utc(session, col(Punch.punched_at))).where(
         col(Punch.punched_at) >= low, col(Punch.punched_at) < high, col(Punch.quarantined).is_(False))
     queries = []
     if len(people) > _SCAN_THRESHOLD:
@@ -172,18 +174,40 @@ def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, 
         queries.append(base.where(col(Punch.staff_id).in_(ids)))
         if pins:
             queries.append(base.where(and_(col(Punch.staff_id).is_(None), col(Punch.pin).in_(pins))))
-    zone = calendars.zone(None)
+    offset = _fixed_offset(zone, low, high)
     grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
     for query in queries:
-        for staff_id, pin, punched_at in session.execute(query):
+        for staff_id, pin, naive_utc in session.execute(query):
             owner = staff_id if staff_id is not None else by_pin.get(pin)
             if owner is None or owner not in people:
                 continue
-            local = punched_at.astimezone(zone).replace(tzinfo=None)
+            if isinstance(naive_utc, str):
+                naive_utc = datetime.fromisoformat(naive_utc)
+            if offset is not None:
+                local = naive_utc + offset
+            else:
+                local = naive_utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
             day = local.date()
             if start <= day <= end:
                 grouped[(owner, day)].append(local)
     return grouped
+
+
+def _naive_utc(session: Session, column: Any) -> Any:
+    """The instant as naive UTC, skipping the per-row time-zone processing of the column type."""
+    if session.get_bind().dialect.name == "postgresql":
+        return type_coerce(func.timezone("UTC", column), DateTime())
+    return type_coerce(column, String())  # SQLite keeps ISO text: fromisoformat is the fast parser
+
+
+def _fixed_offset(zone: ZoneInfo, low: datetime, high: datetime) -> timedelta | None:
+    """The zone's UTC offset if it does not change between `low` and `high` (true for Vietnam)."""
+    offsets = set()
+    moment = low
+    while moment <= high + timedelta(days=1):
+        offsets.add(moment.astimezone(zone).utcoffset())
+        moment += timedelta(hours=12)
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 def _unit_on(rows: list[tuple[int, date, date | None]], day: date) -> int | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 
 class SessionName(StrEnum):
@@ -125,6 +126,23 @@ def collapse_presses(punches: Iterable[datetime], window_seconds: int) -> list[d
 
 def session_windows(schedule: DaySchedule, policy: RulePolicy) -> dict[SessionName, tuple[datetime, datetime]]:
     """Each session's punch window: start - before .. end + after, the lunch gap split at its midpoint."""
+    morning, afternoon = _plan(schedule, policy)
+    return {SessionName.MORNING: (morning.low, morning.high), SessionName.AFTERNOON: (afternoon.low, afternoon.high)}
+
+
+@dataclass(frozen=True, slots=True)
+class _SessionPlan:
+    times: SessionTimes
+    start: datetime
+    end: datetime
+    midpoint: datetime
+    low: datetime  # window, closed
+    high: datetime  # window, open
+
+
+@lru_cache(maxsize=4096)
+def _plan(schedule: DaySchedule, policy: RulePolicy) -> tuple[_SessionPlan, _SessionPlan]:
+    """Session boundaries of a day, computed once per (schedule, policy) and shared by everyone."""
     day = schedule.day
     m_start = datetime.combine(day, schedule.morning.start)
     m_end = datetime.combine(day, schedule.morning.end)
@@ -133,10 +151,12 @@ def session_windows(schedule: DaySchedule, policy: RulePolicy) -> dict[SessionNa
     lunch_mid = m_end + (a_start - m_end) / 2
     before = timedelta(minutes=policy.window_before_minutes)
     after = timedelta(minutes=policy.window_after_minutes)
-    return {
-        SessionName.MORNING: (m_start - before, min(m_end + after, lunch_mid)),
-        SessionName.AFTERNOON: (max(a_start - before, lunch_mid), a_end + after),
-    }
+    return (
+        _SessionPlan(schedule.morning, m_start, m_end, m_start + (m_end - m_start) / 2,
+                     m_start - before, min(m_end + after, lunch_mid)),
+        _SessionPlan(schedule.afternoon, a_start, a_end, a_start + (a_end - a_start) / 2,
+                     max(a_start - before, lunch_mid), a_end + after),
+    )
 
 
 def evaluate_day(
@@ -149,44 +169,58 @@ def evaluate_day(
     employed: bool = True,
 ) -> DayResult:
     """Both sessions of one person's day. `punches` and `now` are naive local times."""
+    plans = _plan(schedule, policy)
+    if not punches and not excuses:
+        # Most people-days with nothing to look at share one result (weekends, absences, not yet due).
+        over = tuple(now is None or now >= plan.end for plan in plans)
+        return _empty_day(schedule, policy, employed, over)  # type: ignore[arg-type]
     collapsed = collapse_presses(punches, policy.duplicate_window_seconds)
-    windows = session_windows(schedule, policy)
     results = []
-    for times in (schedule.morning, schedule.afternoon):
-        low, high = windows[times.name]
-        # The morning window is closed at its top (the lunch midpoint belongs to the afternoon).
-        inside = tuple(p for p in collapsed if low <= p < high)
-        excuse = next((e for e in excuses if times.name in e.sessions), None)
-        results.append(_evaluate_session(schedule, times, inside, excuse, now=now, employed=employed))
+    for plan in plans:
+        low, high, name = plan.low, plan.high, plan.times.name
+        inside = tuple([p for p in collapsed if low <= p < high])
+        excuse = None
+        for candidate in excuses:
+            if name in candidate.sessions:
+                excuse = candidate
+                break
+        results.append(_evaluate_session(schedule, plan, inside, excuse, now=now, employed=employed))
     return DayResult(schedule.day, results[0], results[1])
+
+
+@lru_cache(maxsize=4096)
+def _empty_day(schedule: DaySchedule, policy: RulePolicy, employed: bool, over: tuple[bool, bool]) -> DayResult:
+    morning, afternoon = (
+        _evaluate_session(schedule, plan, (), None, now=None if done else plan.start, employed=employed)
+        for plan, done in zip(_plan(schedule, policy), over, strict=True)
+    )
+    return DayResult(schedule.day, morning, afternoon)
 
 
 def _evaluate_session(
     schedule: DaySchedule,
-    times: SessionTimes,
+    plan: _SessionPlan,
     punches: tuple[datetime, ...],
     excuse: Excuse | None,
     *,
     now: datetime | None,
     employed: bool,
 ) -> SessionResult:
-    name = times.name
+    name = plan.times.name
     if not employed:
         return SessionResult(name, SessionStatus.NOT_EMPLOYED, punches=punches)
     if not schedule.workday:
         status = SessionStatus.HOLIDAY if schedule.holiday_name else SessionStatus.NOT_WORKDAY
         return SessionResult(name, status, punches=punches)
-    start = datetime.combine(schedule.day, times.start)
-    end = datetime.combine(schedule.day, times.end)
-    midpoint = start + (end - start) / 2
-    check_in = next((p for p in punches if p < midpoint), None)
-    check_out = next((p for p in reversed(punches) if p >= midpoint), None)
+    # Punches are sorted: the check-in is the first one before the midpoint, the check-out the last after it.
+    check_in = punches[0] if punches and punches[0] < plan.midpoint else None
+    check_out = punches[-1] if punches and punches[-1] >= plan.midpoint else None
     if excuse is not None:
         return SessionResult(name, SessionStatus.EXCUSED, check_in, check_out,
                              excuse_kind=excuse.kind, punches=punches)
-    late = _late_minutes(check_in, start, schedule.grace_minutes) if check_in else 0
-    early = _early_minutes(check_out, end, schedule.grace_minutes) if check_out else 0
-    status = _status(check_in, check_out, late, early, end, now)
+    late = _late_minutes(check_in, plan.start, schedule.grace_minutes) if check_in else 0
+    early = _early_minutes(check_out, plan.end, schedule.grace_minutes) if check_out else 0
+    status = _status(check_in, check_out, late, early, plan.end, now)
     if status is SessionStatus.MISSING_CHECK_OUT or status is SessionStatus.NOT_YET_DUE:
         early = 0
     return SessionResult(name, status, check_in, check_out, late, early, punches=punches)

@@ -41,6 +41,9 @@ class PyzkTerminal:
         finally:
             if spare is not None and spare is not getattr(self._zk, "_ZK__sock", None):
                 spare.close()
+        if params.transport == "tcp":
+            # pyzk loops forever on recv() == b"" when a terminal closes mid-transfer.
+            self._zk._ZK__sock = _EofRaisingSocket(self._zk._ZK__sock)  # type: ignore[attr-defined]
 
     def status(self) -> TerminalStatus:
         before = datetime.now(UTC)
@@ -180,6 +183,22 @@ class PyzkTerminal:
         sock: Any = getattr(self._zk, "_ZK__sock", None)
         if sock is not None:
             sock.close()
+
+
+class _EofRaisingSocket:
+    """A TCP socket whose recv raises at end of stream instead of returning b"" forever."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def recv(self, size: int) -> bytes:
+        data = self._sock.recv(size)
+        if not data and size > 0:
+            raise ConnectionResetError("connection closed by the terminal")
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
 
 
 def ascii_name(name: str) -> str:

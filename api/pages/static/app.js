@@ -10,14 +10,18 @@ function liveBoard() {
   if (!board || !board.dataset.live || !window.EventSource) return;
   const state = document.getElementById("live-state");
   const source = new EventSource("/live/punches");
-  let timer = null;
+  // One refresh shortly after a punch, then at most one every 3 s while punches keep coming.
+  let timer = null; let last = 0;
   const refresh = () => {
+    timer = null; last = Date.now();
     fetch(board.dataset.live, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
       .then((html) => { board.innerHTML = html; board.dataset.refreshed = String(Date.now()); })
       .catch(() => {});
   };
-  source.addEventListener("punch", () => { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  source.addEventListener("punch", () => {
+    if (timer === null) timer = setTimeout(refresh, Math.max(250, last + 3000 - Date.now()));
+  });
   source.addEventListener("ready", () => { if (state) { state.classList.remove("off"); state.textContent = state.dataset.on; } });
   source.onerror = () => { if (state) { state.classList.add("off"); state.textContent = state.dataset.off; } };
 }

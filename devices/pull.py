@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import Device, PunchSource
 from attendance.timeutil import utcnow
 from devices import health
-from devices.errors import DeviceMismatch
+from devices.errors import DeviceError, DeviceMismatch
 from devices.terminal import Terminal, TerminalOpener, TerminalParams, TerminalPunch, TerminalStatus
 
 DEFAULT_BATCH = 5000
@@ -68,8 +69,11 @@ def pull_device(
             term.disable()
             try:
                 punches = term.read_punches()
-            finally:
-                term.enable()
+            except BaseException:
+                with suppress(DeviceError):  # keep the read's error, not the re-enable's
+                    term.enable()
+                raise
+            term.enable()
             result.downloaded = len(punches)
             result.unreadable = ingest_terminal_punches(
                 session=session, device=device, punches=punches, result=result.ingest,

@@ -12,7 +12,8 @@ from starlette.responses import HTMLResponse
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
-from api.pages.render import render
+from api.pages.i18n import language_of
+from api.pages.render import render, session_class, session_label
 from api.pages.scope import chosen_unit, parse_day, today, visible_units
 from attendance.calendar import day_schedule
 from attendance.queries import board_json, day_board
@@ -26,7 +27,8 @@ _MISSING = ("missing_check_in", "missing_check_out")
 def today_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
                day: str | None = None) -> HTMLResponse:
     require(user, Permission.BOARD_READ)
-    context = board_context(session=session, user=user, unit_id=unit, day=day)
+    context = board_context(session=session, user=user, unit_id=unit, day=day,
+                                                  language=language_of(request))
     context["units"] = visible_units(session=session, principal=user)
     return render(request, "today.html", context, user=user)
 
@@ -35,11 +37,12 @@ def today_page(request: Request, session: SessionDep, user: PageUser, unit: int 
 def today_fragment(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
                    day: str | None = None) -> HTMLResponse:
     require(user, Permission.BOARD_READ)
-    return render(request, "_board.html", board_context(session=session, user=user, unit_id=unit, day=day),
-                  user=user)
+    context = board_context(session=session, user=user, unit_id=unit, day=day, language=language_of(request))
+    return render(request, "_board.html", context, user=user)
 
 
-def board_context(*, session: Session, user: Any, unit_id: int | None, day: str | None) -> dict[str, Any]:
+def board_context(*, session: Session, user: Any, unit_id: int | None, day: str | None,
+                  language: str) -> dict[str, Any]:
     """The board of the chosen unit and day, with the lists the personnel office reads first."""
     the_day = parse_day(day)
     unit = chosen_unit(session=session, principal=user, unit_id=unit_id)
@@ -49,7 +52,10 @@ def board_context(*, session: Session, user: Any, unit_id: int | None, day: str 
     board = board_json(rows, unit, the_day)
     for row, data in zip(rows, board["staff"], strict=True):
         for result in row.day.sessions:
-            data[result.session.value]["punches"] = [p.strftime("%H:%M") for p in result.punches]
+            cell = data[result.session.value]
+            cell["punches"] = [p.strftime("%H:%M") for p in result.punches]
+            # Worked out once here: a thousand-person board is mostly these two calls.
+            cell["label"], cell["css"] = session_label(cell, language), session_class(cell)
     late, early, missing, absent = [], [], [], []
     for row in board["staff"]:
         for name in ("morning", "afternoon"):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from attendance.errors import Conflict
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
-from attendance.models import Device, DeviceKind, PunchSource
+from attendance.models import Device, DeviceKind, PunchSource, Staff
 from attendance.timeutil import utcnow
 
 
@@ -70,6 +70,9 @@ def ingest_camera_punches(
     device = ensure_camera(session=session, serial=serial)
     device.last_contact_at = utcnow()
     session.add(device)
+    known = _existing_staff(session, {p.staff_id for p in punches if p.staff_id is not None})
+    # A staff id the server does not know (a stale camera gallery) falls back to matching by PIN.
+    punches = [p if p.staff_id is None or p.staff_id in known else replace(p, staff_id=None) for p in punches]
     return ingest_punches(
         session=session,
         punches=[
@@ -86,3 +89,9 @@ def ingest_camera_punches(
             for p in punches
         ],
     )
+
+
+def _existing_staff(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(session.exec(select(Staff.id).where(col(Staff.id).in_(ids))))  # type: ignore[arg-type]

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from attendance.errors import AttendanceError, InvalidInput
-from attendance.models import Staff
+from attendance.models import Staff, Unit
 from attendance.org import ensure_unit_path
 from attendance.staff import assign_pin, create_staff, move_staff
 
@@ -67,6 +67,7 @@ def import_staff(*, session: Session, path: Path, actor: str,
     if len(body) > MAX_ROWS:
         raise InvalidInput(f"{path.name}: more than {MAX_ROWS} rows")
     report = ImportReport()
+    units_before = _unit_count(session)
     for offset, values in enumerate(body):
         line = offset + 2
         if progress:
@@ -76,14 +77,19 @@ def import_staff(*, session: Session, path: Path, actor: str,
             continue
         savepoint = session.begin_nested()
         try:
-            outcome = _apply(session, record, actor, report)
+            outcome = _apply(session, record, actor)
             savepoint.commit()
         except (AttendanceError, ValueError) as err:
             savepoint.rollback()
             report.errors.append(RowError(line, str(err)))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
+    report.units_created = _unit_count(session) - units_before
     return report
+
+
+def _unit_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Unit)).one()
 
 
 def read_rows(path: Path) -> Iterator[list[str]]:
@@ -125,7 +131,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
     return columns
 
 
-def _apply(session: Session, record: dict[str, str], actor: str, report: ImportReport) -> str:
+def _apply(session: Session, record: dict[str, str], actor: str) -> str:
     code, name, unit_path = record["code"], record["full_name"], record["unit"]
     if not code:
         raise InvalidInput("code is empty")
@@ -135,8 +141,7 @@ def _apply(session: Session, record: dict[str, str], actor: str, report: ImportR
         raise InvalidInput("unit is empty")
     pin = _pin(record.get("pin", ""))
     start = _date(record.get("start_date", ""))
-    unit, created = ensure_unit_path(session=session, path=unit_path)
-    report.units_created += created
+    unit, _ = ensure_unit_path(session=session, path=unit_path)
     assert unit.id is not None
     existing = session.exec(select(Staff).where(Staff.code == code)).first()
     if existing is None:

@@ -89,7 +89,8 @@ async def punch_events(request: Request, *, after_id: int, language: str) -> Asy
     loop = asyncio.get_running_loop()
     started = last_beat = loop.time()
     after_id, _ = await to_thread.run_sync(_poll, after_id, language) if after_id < 0 else (after_id, [])
-    yield f"retry: 1000\nevent: ready\ndata: {after_id}\n\n"
+    # The id makes a reconnecting browser resume here (Last-Event-ID) even if no punch came yet.
+    yield f"retry: 1000\nid: {after_id}\nevent: ready\ndata: {after_id}\n\n"
     while loop.time() - started < STREAM_SECONDS:
         if await request.is_disconnected():
             return

@@ -138,3 +138,23 @@ def test_kiosk_verdicts_follow_the_schedule(session: Session) -> None:
     first = punches_after(session=session, after_id=0)[0]
     english = describe_punch(session=session, punch=first, language="en")
     assert english["name"] == "Nguyễn Văn An" and english["label"] == "Late 20 min"
+
+
+def test_live_stream_resumes_after_the_last_event_id(server: str, session: Session) -> None:
+    import httpx
+
+    office = seed_office(session)
+    add_user(session, "phongtc", "personnel", unit=office.root)
+    session.commit()
+    ids = [p.id for p in punches_after(session=session, after_id=0)]
+    with httpx.Client(base_url=server, timeout=10) as client:
+        assert client.post("/login", data={"username": "phongtc", "password": PASSWORD}).status_code == 303
+        seen: list[int] = []
+        with client.stream("GET", "/live/punches", headers={"Last-Event-ID": str(ids[5])}) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            for line in stream.iter_lines():
+                if line.startswith("id: "):
+                    seen.append(int(line[4:]))
+                if seen and seen[-1] == ids[-1]:
+                    break
+    assert seen == [ids[5], *ids[6:]]  # the ready frame repeats the resume point, then every later punch once

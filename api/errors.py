@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.service import LoginFailed, TooManyAttempts
+from api.schemas.common import COMMON_RESPONSES
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,9 @@ MAX_BODY_BY_PATH: dict[str, int] = {"/api/punches/batch": 8_000_000}
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Map errors to status codes, and document those codes on every route included after this."""
+    app.router.responses = {**COMMON_RESPONSES, **app.router.responses}
+
     @app.exception_handler(AttendanceError)
     async def _domain_error(_request: Request, exc: AttendanceError) -> JSONResponse:
         status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
@@ -50,11 +55,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=409, content={"detail": "conflicts with existing data",
                                                       "error": "Conflict"})
 
+    @app.exception_handler(sqlite3.IntegrityError)
+    async def _raw_integrity(_request: Request, exc: sqlite3.IntegrityError) -> JSONResponse:
+        # Bulk paths use the DB-API cursor directly, so its errors arrive unwrapped.
+        log.info("integrity error: %s", exc)
+        return JSONResponse(status_code=409, content={"detail": "conflicts with existing data (e.g. an unknown id)",
+                                                      "error": "Conflict"})
+
     @app.exception_handler(DataError)
     async def _data(_request: Request, exc: DataError) -> JSONResponse:
         log.info("data error: %s", exc.orig)
         return JSONResponse(status_code=422, content={"detail": "a value is out of range or malformed",
                                                       "errors": []})
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_request: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite refuses integers beyond 64 bits; only a client can send one.
+        log.info("overflow: %s", exc)
+        return JSONResponse(status_code=422, content={"detail": "a number is out of range", "errors": []})
 
     app.add_middleware(BodySizeLimit)
 

@@ -1,0 +1,138 @@
+"""Day board of a 1,000-staff unit over real HTTP: uvicorn on loopback, 10 concurrent clients.
+
+    .venv/bin/python bench/api_board.py [sqlite|postgresql] [--workers N] [--seconds S]
+
+Seeds a unit with 1,000 people and a realistic day of punches (4 each, some late, some missing),
+starts `uvicorn api.main:create_app` in a subprocess, then 10 clients ask for the board as fast as
+they can (closed loop) and the latency percentiles are printed. Target: p95 <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._db import scratch_database, table  # noqa: E402
+
+DAY = date(2026, 11, 23)  # a Monday
+STAFF = 1000
+CLIENTS = 10
+
+
+def seed(url: str) -> tuple[int, str]:
+    """1,000 people in one department of a commune, their punches on DAY; an admin token."""
+    from sqlmodel import Session
+
+    from api.auth.models import User
+    from api.auth.passwords import hash_password
+    from api.auth.tokens import create_access_token
+    from attendance.db import get_engine
+    from attendance.ledger import PunchIn, ingest_punches
+    from attendance.models import PunchSource, Staff, StaffAssignment
+    from attendance.org import ensure_unit_path
+    from attendance.timeutil import utcnow
+
+    rnd = random.Random(5)
+    with Session(get_engine()) as session:
+        unit, _ = ensure_unit_path(session=session, path="UBND tỉnh Bench / Sở Nội vụ / Văn phòng")
+        people = [Staff(code=f"B{i:05d}", full_name=f"Cán bộ {i:05d}", pin=str(10000 + i), unit_id=unit.id,
+                        start_date=date(2020, 1, 1)) for i in range(STAFF)]
+        session.add_all(people)
+        session.flush()
+        session.add_all([StaffAssignment(staff_id=p.id, unit_id=unit.id, valid_from=date(2020, 1, 1))
+                         for p in people])
+        punches = []
+        for person in people:
+            for start, end in ((dtime(7, 30), dtime(11, 30)), (dtime(13, 30), dtime(17, 0))):
+                if rnd.random() < 0.03:
+                    continue  # absent session
+                check_in = datetime.combine(DAY, start) + timedelta(minutes=rnd.randint(-25, 12))
+                check_out = datetime.combine(DAY, end) + timedelta(minutes=rnd.randint(-8, 30))
+                for moment in (check_in, check_out)[: 1 if rnd.random() < 0.02 else 2]:
+                    punches.append(PunchIn(source=PunchSource.TERMINAL_PULL, device_serial="BENCH01",
+                                           pin=person.pin or "", device_time=moment))
+        ingest_punches(session=session, punches=punches)
+        admin = User(username="bench", password_hash=hash_password("bench-password-1"), role="admin",
+                     created_at=utcnow())
+        session.add(admin)
+        session.commit()
+        token, _ = create_access_token(admin, minutes=120)
+        assert unit.id is not None
+        return unit.id, token
+
+
+async def hammer(base: str, path: str, token: str, seconds: float) -> list[float]:
+    """CLIENTS concurrent clients in a closed loop for `seconds`; returns latencies in ms."""
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+        async def one_client() -> None:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text[:200]
+        await client.get(path)  # warm up
+        await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("backend", nargs="?", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    with scratch_database(args.backend) as url:
+        started = time.perf_counter()
+        unit_id, token = seed(url)
+        print(f"seeded {STAFF} staff and their punches in {time.perf_counter() - started:.1f} s")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = dict(os.environ, DATABASE_URL=url, ATTENDANCE_ENVIRONMENT="development")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+            env=env, cwd=Path(__file__).resolve().parents[1])
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            path = f"/api/units/{unit_id}/board?day={DAY.isoformat()}"
+            size = len(httpx.get(base + path, headers={"Authorization": f"Bearer {token}"}).content)
+            latencies = asyncio.run(hammer(base, path, token, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    table(f"Day board, {STAFF} staff, {CLIENTS} concurrent clients, {args.backend}, "
+          f"{args.workers} worker(s), {size // 1024} KiB per response",
+          ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "target p95"],
+          [[len(latencies), f"{len(latencies) / args.seconds:.1f}", f"{q[49]:.1f}", f"{q[94]:.1f}",
+            f"{q[98]:.1f}", f"{latencies[-1]:.1f}", "<= 150 ms"]])
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require
-from api.pages.i18n import language_of, translate
+from api.pages.i18n import explain_error, language_of, translate
 from api.pages.render import flash_redirect, render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import add_exception, add_schedule, national_days
@@ -69,7 +69,7 @@ def add_exception_page(request: Request, session: SessionDep, user: PageUser, un
                       unit_id=None if scope == "all" else chosen.id if chosen else None, actor=user.actor)
     except AttendanceError as err:
         session.rollback()
-        return calendar_page(request, session, user, unit=unit, year=day.year, error=str(err))
+        return calendar_page(request, session, user, unit=unit, year=day.year, error=explain_error(str(err), language_of(request)))
     return flash_redirect(f"/calendar?unit={unit}&year={day.year}", translate("common.saved", language_of(request)))
 
 
@@ -92,6 +92,6 @@ def add_schedule_page(request: Request, session: SessionDep, user: PageUser, uni
             "afternoon_end": afternoon_end, "grace_minutes": grace_minutes})
     except AttendanceError as err:
         session.rollback()
-        return calendar_page(request, session, user, unit=unit, year=valid_from.year, error=str(err))
+        return calendar_page(request, session, user, unit=unit, year=valid_from.year, error=explain_error(str(err), language_of(request)))
     return flash_redirect(f"/calendar?unit={unit}&year={valid_from.year}",
                           translate("common.saved", language_of(request)))

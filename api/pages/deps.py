@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import OptionalUser
-from api.pages.i18n import language_of, translate
+from api.pages.i18n import explain_error, language_of, translate
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class PageRoute(APIRoute):
                 return error_page(request, 404, translate("error.not_found", language_of(request)), str(err))
             except (InvalidInput, Conflict, AttendanceError) as err:
                 status = 409 if isinstance(err, Conflict) else 422 if isinstance(err, InvalidInput) else 400
-                return error_page(request, status, translate("error.invalid", language_of(request)), str(err))
+                language = language_of(request)
+                return error_page(request, status, translate("error.invalid", language),
+                                  explain_error(str(err), language))
             except RequestValidationError as err:
                 detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors())
                 return error_page(request, 422, translate("error.invalid", language_of(request)), detail)

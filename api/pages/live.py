@@ -48,7 +48,7 @@ def describe_punch(*, session: Session, punch: Punch, language: str) -> dict[str
                              "staff_id": staff.id if staff else None,
                              "name": staff.full_name if staff else translate("kiosk.unknown", language),
                              "verdict": "recorded", "label": translate("kiosk.recorded", language), "minutes": 0}
-    if staff is None or punch.quarantined:
+    if staff is None or staff.id is None or punch.quarantined:
         return event
     periods = evaluate_period(session=session, start=local.date(), end=local.date(), staff_ids=[staff.id])
     if not periods:

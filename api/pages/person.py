@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Form
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from api.auth.roles import Permission
 from api.deps import SessionDep
-from api.pages.deps import PageForbidden, PageRoute, PageUser, require_staff
-from api.pages.render import render
+from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
+from api.pages.i18n import language_of, translate
+from api.pages.render import flash_redirect, render
 from api.pages.scope import today
 from attendance.errors import InvalidInput
+from attendance.leave import add_manual_punch
 from attendance.queries import person_month
 from attendance.staff import get_staff
+from config import get_settings
 
 router = APIRouter(route_class=PageRoute)
 
@@ -51,4 +56,22 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
         "staff": staff, "data": data, "punches": punches, "blanks": first.weekday(), "faults": faults,
         "today": now.isoformat(), "previous": previous, "following": following,
         "own": user.staff_id == staff_id,
+        "can_add_punch": user.can(Permission.PUNCHES_MANUAL) and user.staff_id != staff_id,
     }, user=user)
+
+
+@router.post("/people/{staff_id}/punches", include_in_schema=False)
+def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id: int,
+                 day: Annotated[date, Form()], at: Annotated[time, Form()],
+                 reason: Annotated[str, Form(max_length=1000)]) -> Response:
+    """HR records a punch the person made but no device kept (a new ledger entry with its reason)."""
+    require(user, Permission.PUNCHES_MANUAL)
+    staff = get_staff(session=session, staff_id=staff_id)
+    require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
+    if staff_id == user.staff_id:
+        raise PageForbidden
+    moment = datetime.combine(day, at).replace(tzinfo=get_settings().zone)
+    result = add_manual_punch(session=session, staff=staff, at=moment, reason=reason, actor=user.actor)
+    key = "month.punch_added" if result.stored else "month.punch_duplicate"
+    return flash_redirect(f"/people/{staff_id}/month?year={day.year}&month={day.month}",
+                          translate(key, language_of(request), at=f"{at:%H:%M} {day:%d/%m/%Y}"))

@@ -14,10 +14,10 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
-from api.pages.i18n import language_of, translate
+from api.pages.i18n import explain_error, language_of, translate
 from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff
-from attendance.errors import InvalidInput
+from attendance.errors import AttendanceError, InvalidInput
 from attendance.evaluation import evaluate_period
 from attendance.leave import cancel, decide, file_request, get_request, leave_balance
 from attendance.models import ExcuseKind, Request, RequestStatus, SessionPart, Staff
@@ -68,9 +68,10 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
     try:
         file_request(session=session, staff=staff, type=type, kind=kind or None, start_date=start_date,
                      end_date=end_date, part=part, reason=reason, actor=user.actor)
-    except InvalidInput as err:
+    except AttendanceError as err:
         session.rollback()
-        return requests_page(request, session, user, type=type, date=start_date.isoformat(), error=str(err))
+        return requests_page(request, session, user, type=type, date=start_date.isoformat(),
+                             error=explain_error(str(err), language))
     return _back(translate("req.filed", language))
 
 

@@ -81,7 +81,7 @@ def test_devices_faces_calendar_and_month(server, browser, shots, session: Sessi
     form.locator("input[name=morning_start]").fill("11:00")
     form.locator("input[name=morning_end]").fill("08:00")
     form.locator("button[type=submit]").click()
-    assert "session times must increase" in page.locator("main > p.flash.error").inner_text()
+    assert "Giờ phải tăng dần" in page.locator("main > p.flash.error").inner_text()
 
     # The month: figures, the two charts, the late person flagged in the table.
     page.goto(f"{server}/month?unit={office.root.id}&month={DAY:%Y-%m}")

@@ -99,7 +99,7 @@ def test_bad_input_and_unknown_records_are_readable_pages(client: TestClient, se
         assert "Có lỗi" in response.text and "Traceback" not in response.text
     response = client.post("/requests", data={"type": "leave", "kind": "annual_leave", "start_date": "2026-11-20",
                                               "end_date": "2026-11-19", "staff_id": office.late.id})
-    assert response.status_code == 422 and "the request ends before it starts" in response.text
+    assert response.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu" in response.text
 
 
 def test_staff_see_only_their_own_record_and_cannot_decide(client: TestClient, session: Session) -> None:
@@ -158,3 +158,22 @@ def test_live_stream_resumes_after_the_last_event_id(server: str, session: Sessi
                 if seen and seen[-1] == ids[-1]:
                     break
     assert seen == [ids[5], *ids[6:]]  # the ready frame repeats the resume point, then every later punch once
+
+
+def test_personnel_office_adds_a_manual_punch_once(client: TestClient, session: Session) -> None:
+    office = seed_office(session)
+    add_user(session, "phongtc", "personnel", unit=office.root)
+    session.commit()
+    login(client, "phongtc")
+    url = f"/people/{office.missing.id}/punches"
+    form = {"day": DAY.isoformat(), "at": "07:28", "reason": "Camera hành lang ghi nhận lúc 07:28"}
+    first = client.post(url, data=form)
+    assert first.status_code == 303
+    page = client.get(first.headers["location"])
+    assert "Đã thêm lần chấm công lúc 07:28 18/11/2026" in page.text
+    assert "07:28:00 (thủ công)" in page.text
+    assert "Muộn" not in page.text.split('data-date="2026-11-18"')[1].split("</div>")[0]
+    again = client.get(client.post(url, data=form).headers["location"])
+    assert "đã có; không thêm lần nữa" in again.text
+    assert client.post(url, data={**form, "reason": " "}).status_code == 422
+    assert client.post(f"/people/{office.late.id}/punches", data={**form, "day": "2026-02-30"}).status_code == 422

@@ -184,6 +184,7 @@ class CameraService:
             self.stats.last_error = str(err)
             log.warning("gallery sync failed, keeping %d people: %s", len(self.matcher.gallery), err)
             return False
+        self.stats.last_error = None
         if gallery is None:
             return False
         self.matcher = self._matcher(gallery)

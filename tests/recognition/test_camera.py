@@ -16,7 +16,7 @@ import uvicorn
 from sqlmodel import Session, select
 
 from api.main import create_app
-from attendance.models import Punch
+from attendance.models import Device, Punch
 from config.settings import FacePolicy
 from recognition import enrollment
 from recognition.camera.capture import FrameSource
@@ -188,3 +188,57 @@ def test_outbox_waits_for_the_server_and_delivers_once(
     assert [(p.staff_id, p.source, p.device_serial, p.punched_at) for p in punches] == [
         (staff.id, "camera", "CAM-GATE", moment)
     ]
+
+
+def test_gallery_sync_and_heartbeat_over_http(
+    session: Session,
+    free_port: int,
+    start_server: Callable[[], None],
+    faces_root: Path,
+    face_engine: FaceEngine,
+    face_policy: FacePolicy,
+    tmp_path: Path,
+) -> None:
+    obama_id = _enroll_obama(session, faces_root, face_engine, face_policy)
+    sink = HttpSink(f"http://127.0.0.1:{free_port}", token=device_token(session), timeout=2)
+    cache = GalleryCache(tmp_path / "gallery.bin", TemplateCipher("camera key", purpose="camera-gallery"))
+    service = CameraService(
+        serial="CAM-SYNC",
+        engine=face_engine,
+        sink=sink,
+        outbox=Outbox(tmp_path / "o.sqlite3"),
+        policy=face_policy,
+        gallery_cache=cache,
+    )
+    service.start()  # server down: the camera starts with what it has (nothing yet)
+    assert len(service.matcher.gallery) == 0 and service.stats.last_error
+    start_server()
+    assert service.sync_gallery()
+    assert [p.staff_id for p in service.matcher.gallery.people] == [obama_id]
+    assert len(service.matcher.gallery.encodings) == 2
+    assert not service.sync_gallery()  # unchanged: nothing sent again
+    service.heartbeat()
+    assert service.stats.last_error is None, service.stats.last_error
+    device = _eventually(session, select(Device).where(Device.serial == "CAM-SYNC"))
+    assert device.kind == "camera" and device.user_count == 1 and device.last_contact_at is not None
+    restarted = CameraService(
+        serial="CAM-SYNC",
+        engine=face_engine,
+        sink=sink,
+        outbox=Outbox(tmp_path / "p.sqlite3"),
+        policy=face_policy,
+        gallery_cache=cache,
+    )
+    restarted.matcher = restarted._matcher(cache.load() or restarted.matcher.gallery)
+    assert restarted.matcher.gallery.version == service.matcher.gallery.version
+
+
+def _eventually(session: Session, query):  # type: ignore[no-untyped-def]
+    """The row once the server has committed it (SessionDep commits after the response is sent)."""
+    deadline = time.monotonic() + 5
+    while True:
+        session.rollback()
+        row = session.exec(query).first()
+        if row is not None or time.monotonic() > deadline:
+            return row
+        time.sleep(0.05)

@@ -1,5 +1,7 @@
 """Dependencies shared by routes and pages, as Annotated aliases. These names are stable.
 
+(The permission checks are `async`: they do no I/O, so they skip the thread pool.)
+
 - `SessionDep`: one unit of work per request (committed when the route returns).
 - `CurrentPrincipal`: any authenticated caller, user or device (401 otherwise).
 - `CurrentUser`: an authenticated *user* (a `Principal` whose `.user` is set); 401/403 otherwise.
@@ -16,7 +18,7 @@ Callers authenticate with `Authorization: Bearer <token>` (a user's access token
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
@@ -73,7 +75,7 @@ def get_optional_principal(request: Request, session: SessionDep,
     return principal
 
 
-def get_principal(principal: Annotated[Principal | None, Depends(get_optional_principal)]) -> Principal:
+async def get_principal(principal: Annotated[Principal | None, Depends(get_optional_principal)]) -> Principal:
     """The authenticated caller (user or device); 401 without credentials."""
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated",
@@ -84,14 +86,14 @@ def get_principal(principal: Annotated[Principal | None, Depends(get_optional_pr
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def get_current_user(principal: CurrentPrincipal) -> Principal:
+async def get_current_user(principal: CurrentPrincipal) -> Principal:
     """The authenticated user; a device token gets 403."""
     if principal.user is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a user account, not a device token")
     return principal
 
 
-def get_optional_user(principal: Annotated[Principal | None, Depends(get_optional_principal)]
+async def get_optional_user(principal: Annotated[Principal | None, Depends(get_optional_principal)]
                       ) -> Principal | None:
     return principal if principal is not None and principal.user is not None else None
 
@@ -100,10 +102,10 @@ CurrentUser = Annotated[Principal, Depends(get_current_user)]
 OptionalUser = Annotated[Principal | None, Depends(get_optional_user)]
 
 
-def require(*permissions: Permission) -> Callable[[Principal], Principal]:
+def require(*permissions: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency: the caller, if they hold every one of `permissions`; else 403."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         missing = [p.value for p in permissions if not principal.can(p)]
         if missing:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing permission: {', '.join(missing)}")
@@ -113,10 +115,10 @@ def require(*permissions: Permission) -> Callable[[Principal], Principal]:
     return check
 
 
-def require_any(*permissions: Permission) -> Callable[[Principal], Principal]:
+def require_any(*permissions: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency: the caller, if they hold at least one of `permissions`; else 403."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not any(principal.can(p) for p in permissions):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"needs one of: {', '.join(p.value for p in permissions)}")

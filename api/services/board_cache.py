@@ -41,13 +41,13 @@ def board_bytes(*, session: Session, unit: Unit, day: date, now: datetime) -> by
 
 
 def data_version(session: Session) -> tuple[object, ...]:
-    """The newest punch and audit entry (id and time): they change with every write that can alter a
-    board, and the times keep a re-created database (ids starting over) from matching old entries."""
+    """The newest punch and audit entry (id and time), in one round trip: they change with every write
+    that can alter a board, and the times keep a re-created database (ids starting over) from matching."""
     newest_punch = select(func.max(Punch.id)).scalar_subquery()
     newest_audit = select(func.max(AuditEntry.id)).scalar_subquery()
-    punch = session.exec(select(Punch.id, Punch.ingested_at).where(Punch.id == newest_punch)).first()
-    audit = session.exec(select(AuditEntry.id, AuditEntry.at).where(AuditEntry.id == newest_audit)).first()
-    return tuple(punch or (0, None)) + tuple(audit or (0, None))
+    query = select(newest_punch, select(Punch.ingested_at).where(Punch.id == newest_punch).scalar_subquery(),
+                   newest_audit, select(AuditEntry.at).where(AuditEntry.id == newest_audit).scalar_subquery())
+    return tuple(session.exec(query).one())  # type: ignore[call-overload]
 
 
 def clear() -> None:

@@ -85,9 +85,12 @@ def list_() -> None:
     """People with face templates or a recorded consent."""
     with _errors(), session_scope() as session:
         rows = enrollment.list_enrollments(session=session)
+    zone = get_settings().zone
     table = Table("Mã", "Họ và tên", "Mẫu", "Ảnh lưu", "Đồng ý lúc")
     for row in rows:
-        given = row.consent_given_at.isoformat(timespec="minutes") if row.consent_given_at else "— (đã rút)"
+        given = (
+            row.consent_given_at.astimezone(zone).strftime("%d/%m/%Y %H:%M") if row.consent_given_at else "— (đã rút)"
+        )
         table.add_row(row.code, row.full_name, str(row.templates), str(row.photos), given)
     console.print(table)
 

@@ -70,7 +70,7 @@ def add_exception_page(request: Request, session: SessionDep, user: PageUser, un
     except AttendanceError as err:
         session.rollback()
         return calendar_page(request, session, user, unit=unit, year=day.year, error=explain_error(str(err), language_of(request)))
-    return flash_redirect(f"/calendar?unit={unit}&year={day.year}", translate("common.saved", language_of(request)))
+    return flash_redirect(session, f"/calendar?unit={unit}&year={day.year}", translate("common.saved", language_of(request)))
 
 
 @router.post("/calendar/schedules", include_in_schema=False)
@@ -93,5 +93,5 @@ def add_schedule_page(request: Request, session: SessionDep, user: PageUser, uni
     except AttendanceError as err:
         session.rollback()
         return calendar_page(request, session, user, unit=unit, year=valid_from.year, error=explain_error(str(err), language_of(request)))
-    return flash_redirect(f"/calendar?unit={unit}&year={valid_from.year}",
+    return flash_redirect(session, f"/calendar?unit={unit}&year={valid_from.year}",
                           translate("common.saved", language_of(request)))

@@ -51,7 +51,7 @@ def consent(request: Request, session: SessionDep, user: PageUser, staff_id: int
         raise InvalidInput("consent must be confirmed, with how it was given")
     enrollment.record_consent(session=session, staff_id=staff_id, actor=user.actor, method=method,
                               document_ref=document_ref.strip() or None)
-    return flash_redirect(f"/faces?staff={staff_id}", translate("common.saved", language_of(request)))
+    return flash_redirect(session, f"/faces?staff={staff_id}", translate("common.saved", language_of(request)))
 
 
 @router.post("/faces/{staff_id}/photos", include_in_schema=False)
@@ -69,7 +69,7 @@ def enroll(request: Request, session: SessionDep, settings: SettingsDep, user: P
     except AttendanceError as err:
         session.rollback()
         return faces_page(request, session, settings, user, staff=staff_id, error=_message(err, language))
-    return flash_redirect(f"/faces?staff={staff_id}", _enrolled_message(result.templates, result.quality, language))
+    return flash_redirect(session, f"/faces?staff={staff_id}", _enrolled_message(result.templates, result.quality, language))
 
 
 @router.post("/faces/{staff_id}/withdraw", include_in_schema=False)
@@ -78,7 +78,7 @@ def withdraw(request: Request, session: SessionDep, user: PageUser, staff_id: in
     require(user, Permission.BIOMETRICS_MANAGE)
     _person(session, user, staff_id)
     erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=user.actor, reason=reason.strip())
-    return flash_redirect(f"/faces?staff={staff_id}", translate("face.erased", language_of(request), n=erased.templates))
+    return flash_redirect(session, f"/faces?staff={staff_id}", translate("face.erased", language_of(request), n=erased.templates))
 
 
 def _person(session: Session, user: Principal, staff_id: int) -> Any:

@@ -50,6 +50,7 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form(m
         return _form(request, next_url=next, username=username, status=401,
                      error=translate("login.failed", language))
     principal = principal_for_user(session=session, user=account)
+    session.commit()
     response = RedirectResponse(_safe_next(next) or home_for(principal), status_code=303)
     set_session_cookie(response, account)
     return response

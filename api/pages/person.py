@@ -73,5 +73,5 @@ def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id
     moment = datetime.combine(day, at).replace(tzinfo=get_settings().zone)
     result = add_manual_punch(session=session, staff=staff, at=moment, reason=reason, actor=user.actor)
     key = "month.punch_added" if result.stored else "month.punch_duplicate"
-    return flash_redirect(f"/people/{staff_id}/month?year={day.year}&month={day.month}",
+    return flash_redirect(session, f"/people/{staff_id}/month?year={day.year}&month={day.month}",
                           translate(key, language_of(request), at=f"{at:%H:%M} {day:%d/%m/%Y}"))

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
@@ -76,8 +77,12 @@ def format_time(value: datetime | str | None) -> str:
     return value.strftime("%H:%M")
 
 
-def flash_redirect(url: str, message: str) -> RedirectResponse:
-    """Redirect after a form post, carrying a one-time message to the next page."""
+def flash_redirect(session: Session, url: str, message: str) -> RedirectResponse:
+    """Commit the form post's work, then redirect with a one-time message for the next page.
+
+    The commit happens here, before the response leaves: the request's own session dependency
+    commits only after the response is sent, and the browser's next GET could outrun it."""
+    session.commit()
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(FLASH_COOKIE, quote(message[:1500]), max_age=60, path="/", httponly=True, samesite="lax")
     return response

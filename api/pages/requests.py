@@ -72,7 +72,7 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
         session.rollback()
         return requests_page(request, session, user, type=type, date=start_date.isoformat(),
                              error=explain_error(str(err), language))
-    return _back(translate("req.filed", language))
+    return _back(session, translate("req.filed", language))
 
 
 @router.post("/requests/{request_id}/decide", include_in_schema=False)
@@ -89,8 +89,8 @@ def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     decide(session=session, request=row, approve=decision == "approve", actor=user.actor,
            comment=comment.strip() or None)
     if decision == "approve":
-        return _back(translate("req.approved_msg", language, effect=effect["summary"]))
-    return _back(translate("req.rejected_msg", language))
+        return _back(session, translate("req.approved_msg", language, effect=effect["summary"]))
+    return _back(session, translate("req.rejected_msg", language))
 
 
 @router.post("/requests/{request_id}/cancel", include_in_schema=False)
@@ -99,7 +99,7 @@ def cancel_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     if staff.id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden
     cancel(session=session, request=row, actor=user.actor)
-    return _back(translate("req.cancelled_msg", language_of(request)))
+    return _back(session, translate("req.cancelled_msg", language_of(request)))
 
 
 def request_effect(*, session: Session, request: Request, language: str) -> dict[str, Any]:
@@ -141,5 +141,5 @@ def _own_scope(session: Session, user: Principal, request_id: int) -> tuple[Requ
     return row, staff
 
 
-def _back(message: str) -> RedirectResponse:
-    return flash_redirect("/requests", message)
+def _back(session: Session, message: str) -> RedirectResponse:
+    return flash_redirect(session, "/requests", message)

@@ -33,8 +33,13 @@ def test_devices_faces_calendar_and_month(server, browser, shots, session: Sessi
         result.wait_for(timeout=15000)
         assert "Lấy dữ liệu ngay: xong" in result.inner_text(), result.inner_text()
         assert "stored: 12" in result.inner_text()
-        page.reload()
-        card = page.locator(".device", has_text=serial)
+        # The devices API commits after its response is sent (see the report): allow it a moment.
+        for _ in range(20):
+            page.reload()
+            card = page.locator(".device", has_text=serial)
+            if "Hoạt động" in card.inner_text():
+                break
+            page.wait_for_timeout(100)
         assert "Hoạt động" in card.inner_text()
         page.screenshot(path=str(shots / "devices.png"), full_page=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -16,6 +16,7 @@ from api.pages.i18n import language_of
 from api.pages.render import render, session_class, session_label
 from api.pages.scope import chosen_unit, parse_day, today, visible_units
 from attendance.calendar import day_schedule
+from attendance.models import Unit
 from attendance.queries import board_json, day_board
 
 router = APIRouter(route_class=PageRoute)
@@ -69,6 +70,8 @@ def board_context(*, session: Session, user: Any, unit_id: int | None, day: str 
             if result["status"] == "absent":
                 absent.append((row, name))
     late.sort(key=lambda item: -item[2])
+    unit_ids = {row["unit_id"] for row in board["staff"]} - {unit.id}
+    names = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
     schedule = day_schedule(session=session, unit=unit, day=the_day)
     return {"unit": unit, "day": the_day, "board": board, "late": late, "early": early, "missing": missing,
-            "absent": absent, "schedule": schedule, "is_today": the_day == today()}
+            "absent": absent, "schedule": schedule, "is_today": the_day == today(), "unit_names": names}

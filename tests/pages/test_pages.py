@@ -177,3 +177,27 @@ def test_personnel_office_adds_a_manual_punch_once(client: TestClient, session: 
     assert "đã có; không thêm lần nữa" in again.text
     assert client.post(url, data={**form, "reason": " "}).status_code == 422
     assert client.post(f"/people/{office.late.id}/punches", data={**form, "day": "2026-02-30"}).status_code == 422
+
+
+def test_a_department_head_sees_and_decides_for_their_department_only(client: TestClient, session: Session) -> None:
+    office = seed_office(session)
+    add_user(session, "truongphong", "head", unit=office.office)
+    own = file_request(session=session, staff=office.missing, type="explanation", kind=None, start_date=DAY,
+                       part="morning", reason="máy không nhận", actor="test")
+    other = file_request(session=session, staff=office.punctual, type="leave", kind="annual_leave",
+                         start_date=DAY, actor="test")
+    session.commit()
+    login(client, "truongphong")
+    board = client.get(f"/today?day={DAY}")
+    assert board.status_code == 200
+    assert "Nguyễn Văn An" in board.text and "Lê Văn Cường" not in board.text
+    assert client.get(f"/today?unit={office.economy.id}").status_code == 403
+    assert client.get(f"/people/{office.punctual.id}/month").status_code == 403
+    page = client.get("/requests")
+    assert f'data-request="{own.id}"' in page.text and f'data-request="{other.id}"' not in page.text
+    assert client.post(f"/requests/{other.id}/decide", data={"decision": "approve"}).status_code == 403
+    decided = client.post(f"/requests/{own.id}/decide", data={"decision": "approve", "comment": "ok"})
+    assert decided.status_code == 303
+    session.refresh(own)
+    session.refresh(other)
+    assert (own.status, own.decided_by, other.status) == ("approved", "user:truongphong", "pending")

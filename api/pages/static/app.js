@@ -33,6 +33,10 @@ function kiosk() {
   const zone = root.dataset.zone || undefined;
   const tick = () => { clock.textContent = new Date().toLocaleTimeString("vi-VN", { hour12: false, timeZone: zone }); };
   tick(); setInterval(tick, 1000);
+  // The screen runs for days: after midnight (in the service's zone) reload for the new date.
+  setInterval(() => {
+    if (new Date().toLocaleDateString("en-CA", { timeZone: zone }) !== root.dataset.today) location.reload();
+  }, 60000);
   const current = document.getElementById("kiosk-current");
   const recent = document.getElementById("kiosk-recent");
   const colour = { on_time: "ok", late: "late", early: "late", day_off: "off", recorded: "excused" };

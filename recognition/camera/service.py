@@ -27,6 +27,7 @@ from recognition.imaging import bgr_to_rgb
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(seconds=60)
+DELIVERED_KEPT = timedelta(days=7)  # delivered punches stay in the outbox this long, as a local trail
 
 
 @dataclass(slots=True)
@@ -169,6 +170,7 @@ class CameraService:
         )
         now = self.clock()
         self._next_heartbeat = now + timedelta(seconds=self.policy.heartbeat_seconds)
+        self.outbox.purge_delivered(now - DELIVERED_KEPT)
         try:
             self.sink.heartbeat(self.serial, health)
         except DeliveryFailed as err:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound
+from attendance.evaluation import evaluate_period
 from attendance.models import Unit
 from attendance.org import ancestors
 from attendance.reports import discipline, timesheet
@@ -31,13 +32,16 @@ def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: s
     row = _closure(session, unit, year, month)
     before = audit.snapshot(row) if row is not None else None
     if row is None:
+        assert unit.id is not None
         row = MonthClosure(unit_id=unit.id, year=year, month=month, closed_at=now, closed_by=actor)
     row.status, row.closed_at, row.closed_by = ClosureStatus.CLOSED, now, actor
     frozen = {"at": now.isoformat(timespec="seconds"), "by": actor}
-    row.discipline = {**discipline.discipline_data(session=session, unit=unit, year=year, month=month, now=now),
-                      "closed": frozen}
-    row.timesheet = {**timesheet.timesheet_data(session=session, unit=unit, year=year, month=month, now=now),
-                     "closed": frozen}
+    first, last = month_range(year, month)
+    periods = evaluate_period(session=session, start=first, end=last, unit=unit, now=now)
+    row.discipline = {**discipline.discipline_data(session=session, unit=unit, year=year, month=month, now=now,
+                                                   periods=periods), "closed": frozen}
+    row.timesheet = {**timesheet.timesheet_data(session=session, unit=unit, year=year, month=month, now=now,
+                                                periods=periods), "closed": frozen}
     session.add(row)
     session.flush()
     audit.record(session=session, actor=actor, action="month.close", entity="month_closure", entity_id=row.id,

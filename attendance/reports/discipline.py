@@ -18,7 +18,7 @@ from attendance.models import Unit
 from attendance.queries import totals_json
 from attendance.reports.common import department_of, in_subtree, month_label, month_range, subtree_units, unit_json
 from attendance.reports.config import Thresholds, rules_for
-from attendance.rules import SessionName, SessionStatus
+from attendance.rules import ATTENDED, SessionName, SessionStatus
 from attendance.timeutil import utcnow
 
 FIGURES = ("sessions_scheduled", "sessions_present", "late_count", "late_minutes", "early_count",
@@ -30,7 +30,8 @@ BIN_MINUTES = 5
 
 
 def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
-                    now: datetime | None = None) -> dict[str, Any]:
+                    now: datetime | None = None,
+                    periods: list[PersonPeriod] | None = None) -> dict[str, Any]:
     """The discipline report of `unit` (sub-units included) for one month."""
     start, end = month_range(year, month)
     now = now or utcnow()
@@ -38,13 +39,16 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
     units = subtree_units(session=session, unit=unit)
     people: list[dict[str, Any]] = []
     arrivals: dict[str, dict[str, list[int]]] = {}
-    for period in evaluate_period(session=session, start=start, end=end, unit=unit, now=now):
+    if periods is None:
+        periods = evaluate_period(session=session, start=start, end=end, unit=unit, now=now)
+    for period in periods:
         dept_id = department_of(period)
         if dept_id is None:
             continue
         dept = units[dept_id]
-        people.append(person_figures(period, dept, rules.thresholds))
-        _add_arrivals(arrivals.setdefault(dept.path, empty_arrivals()), period)
+        if dept.path not in arrivals:
+            arrivals[dept.path] = empty_arrivals()
+        people.append(person_figures(period, dept, rules.thresholds, arrivals[dept.path]))
     people.sort(key=lambda p: (p["department_path"], p["full_name"], p["code"]))
     return {
         "kind": "discipline",
@@ -53,20 +57,30 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         "generated_at": now.isoformat(timespec="seconds"),
         "closed": None,
         "thresholds": rules.thresholds.model_dump(),
-        "arrival_bins": {name: arrival_labels(name) for name in ARRIVAL_BINS},
+        "arrival_bins": {name: list(labels) for name, labels in _LABELS.items()},
         "arrivals_by_department": arrivals,
         "people": people,
         **summarize(people, arrivals),
     }
 
 
-def person_figures(period: PersonPeriod, dept: Unit, thresholds: Thresholds) -> dict[str, Any]:
-    """One person's row: the engine's totals, absent days, excuses by kind and flags."""
+def person_figures(period: PersonPeriod, dept: Unit, thresholds: Thresholds,
+                   arrivals: dict[str, list[int]] | None = None) -> dict[str, Any]:
+    """One person's row: the engine's totals, absent days, excuses by kind and flags.
+
+    With `arrivals`, the person's check-in times are added to those histograms."""
     totals = totals_json(period.days)
-    absent_days = sum(1 for day in period.days
-                      if all(s.status is SessionStatus.ABSENT for s in day.sessions))
-    excused: Counter[str] = Counter(s.excuse_kind or "" for day in period.days for s in day.sessions
-                                    if s.status is SessionStatus.EXCUSED)
+    absent_days = 0
+    excused: Counter[str] = Counter()
+    for day in period.days:
+        morning, afternoon = day.morning, day.afternoon
+        if morning.status is SessionStatus.ABSENT and afternoon.status is SessionStatus.ABSENT:
+            absent_days += 1
+        for result in (morning, afternoon):
+            if result.status is SessionStatus.EXCUSED:
+                excused[result.excuse_kind or ""] += 1
+            elif arrivals is not None and result.check_in is not None and result.status in ATTENDED:
+                _count_arrival(arrivals[result.session.value], result.session.value, result.check_in)
     figures = {**{key: totals[key] for key in FIGURES if key in totals}, "absent_days": absent_days}
     row: dict[str, Any] = {
         "code": period.staff.code,
@@ -133,19 +147,18 @@ def arrival_labels(name: str) -> list[str]:
 
 
 def empty_arrivals() -> dict[str, list[int]]:
-    return {name: [0] * len(arrival_labels(name)) for name in ARRIVAL_BINS}
+    return {name: [0] * len(labels) for name, labels in _LABELS.items()}
 
 
-def _add_arrivals(counts: dict[str, list[int]], period: PersonPeriod) -> None:
-    for day in period.days:
-        for result in day.sessions:
-            if result.check_in is None or not result.attended:
-                continue
-            low, high = ARRIVAL_BINS[result.session.value]
-            minute = result.check_in.hour * 60 + result.check_in.minute
-            index = 0 if minute < low else (len(counts[result.session.value]) - 1 if minute >= high
-                                            else 1 + (minute - low) // BIN_MINUTES)
-            counts[result.session.value][index] += 1
+def _count_arrival(counts: list[int], session: str, check_in: datetime) -> None:
+    low, high = ARRIVAL_BINS[session]
+    minute = check_in.hour * 60 + check_in.minute
+    if minute < low:
+        counts[0] += 1
+    elif minute >= high:
+        counts[-1] += 1
+    else:
+        counts[1 + (minute - low) // BIN_MINUTES] += 1
 
 
 def _accumulate(target: dict[str, Any], row: dict[str, Any]) -> None:
@@ -161,3 +174,6 @@ def _accumulate(target: dict[str, Any], row: dict[str, Any]) -> None:
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_LABELS = {name: tuple(arrival_labels(name)) for name in ARRIVAL_BINS}

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from attendance.calendar import month_days
-from attendance.evaluation import evaluate_period
+from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.reports.common import in_subtree, month_label, month_range, paying_unit, subtree_units, unit_json
 from attendance.reports.config import Pay, SymbolSet, rules_for
@@ -25,14 +25,17 @@ _NO_SYMBOL = frozenset({SessionStatus.NOT_EMPLOYED, SessionStatus.NOT_WORKDAY, S
 
 
 def timesheet_data(*, session: Session, unit: Unit, year: int, month: int,
-                   now: datetime | None = None) -> dict[str, Any]:
+                   now: datetime | None = None,
+                   periods: list[PersonPeriod] | None = None) -> dict[str, Any]:
     """Every department's timesheet under `unit` (the unit itself included) for one month."""
     start, end = month_range(year, month)
     now = now or utcnow()
     symbols = rules_for(session=session, unit=unit, on=start).symbols
     units = subtree_units(session=session, unit=unit)
     sheets: dict[int, dict[str, Any]] = {}
-    for period in evaluate_period(session=session, start=start, end=end, unit=unit, now=now):
+    if periods is None:
+        periods = evaluate_period(session=session, start=start, end=end, unit=unit, now=now)
+    for period in periods:
         for dept_id in dict.fromkeys(u for u, d in zip(period.units, period.days, strict=True)
                                      if u is not None and d.morning.status is not SessionStatus.NOT_EMPLOYED):
             sheet = sheets.get(dept_id)

@@ -24,7 +24,9 @@ from attendance.reports.writers.xlsx_common import parse_stamp
 
 TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
 ROWS_PER_TABLE = 40
-PERSON_WIDTHS = [8, 16, 36, 20] + [12] * (len(DISCIPLINE_COLUMNS) - 3) + [36, 40]
+# People are listed under their department's heading, so the table leaves the department out.
+PERSON_COLUMNS = [(key, label) for key, label in DISCIPLINE_COLUMNS if key != "department"]
+PERSON_WIDTHS = [8, 16, 44] + [13] * (len(PERSON_COLUMNS) - 2) + [36, 40]
 
 
 def discipline_pdf(data: dict[str, Any]) -> bytes:
@@ -89,19 +91,20 @@ def _departments_table(data: dict[str, Any]) -> Table:
 def _people_table(people: list[dict[str, Any]], thresholds: dict[str, Any], offset: int) -> Table:
     head = style(6.5, bold=True, align=1)
     rows: list[list[Any]] = [[Paragraph(label, head) for label in
-                              ["STT"] + [label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do", "Cảnh báo"]]]
+                              ["STT"] + [label for _, label in PERSON_COLUMNS] + ["Vắng có lý do", "Cảnh báo"]]]
     small = style(6.5)
     flagged = []
     for index, person in enumerate(people, start=1):
         flags = flag_text(person, thresholds)
+        excused = excused_text(person["excused_by_kind"])
         if flags:
             flagged.append(index)
-        rows.append([str(offset + index)]
-                    + [Paragraph(str(person[key]), small) if key in ("full_name", "department") else str(person[key])
-                       for key, _ in DISCIPLINE_COLUMNS]
-                    + [Paragraph(excused_text(person["excused_by_kind"]), small), Paragraph(flags, small)])
-    extra = [("BACKGROUND", (len(rows[0]) - 1, i), (len(rows[0]) - 1, i), colors.HexColor("#F8D7DA"))
-             for i in flagged]
+        # Paragraphs (wrapping) only where there is text to wrap: they cost far more than strings.
+        rows.append([str(offset + index)] + [str(person[key]) for key, _ in PERSON_COLUMNS]
+                    + [Paragraph(excused, small) if excused else "", Paragraph(flags, small) if flags else ""])
+    last = len(rows[0]) - 1
+    extra = [("ALIGN", (2, 1), (2, -1), "LEFT")]
+    extra += [("BACKGROUND", (last, i), (last, i), colors.HexColor("#F8D7DA")) for i in flagged]
     return Table(rows, colWidths=[w * mm for w in PERSON_WIDTHS], repeatRows=1,
                  style=table_style(extra, size=6.5))
 

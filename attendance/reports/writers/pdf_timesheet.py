@@ -73,7 +73,8 @@ def _grid(rows: list[dict[str, Any]], data: dict[str, Any]) -> Table:
                              for n in range(1, 32)]
     second += [Paragraph(label, style(5, bold=True, align=1)) for _, label, _ in TIMESHEET_TOTALS]
     numbers = ["A", "B", "C", *[str(n) for n in range(1, 35)]]
-    body = [[str(r["no"]), Paragraph(r["full_name"], style(6.5)), Paragraph(r["position"] or "", style(5.5)),
+    position = style(5.5)
+    body = [[str(r["no"]), r["full_name"], Paragraph(r["position"], position) if r["position"] else "",
              *r["cells"], *[number(r[key]) for key, _, _ in TIMESHEET_TOTALS]] for r in rows]
     weekend = [3 + i for i, d in enumerate(days) if d.weekday() >= 5]
     extra: list[tuple[Any, ...]] = [
@@ -83,6 +84,8 @@ def _grid(rows: list[dict[str, Any]], data: dict[str, Any]) -> Table:
         ("FONT", (0, 2), (-1, 2), "DejaVuSans", 5),
         ("BACKGROUND", (0, 2), (-1, 2), colors.HexColor("#F4F6F9")),
         ("FONT", (3, 3), (-1, -1), "DejaVuSans", 5.5),
+        ("FONT", (1, 3), (1, -1), "DejaVuSans", 6.5),
+        ("ALIGN", (1, 3), (1, -1), "LEFT"),
         *[("BACKGROUND", (c, 1), (c, -1), colors.HexColor("#EEEEEE")) for c in weekend],
     ]
     return Table([top, second, numbers, *body], colWidths=WIDTHS, repeatRows=3,

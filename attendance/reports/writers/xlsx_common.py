@@ -8,7 +8,7 @@ import zipfile
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -23,6 +23,20 @@ WEEKEND_FILL = PatternFill("solid", fgColor="EEEEEE")
 FLAG_FILL = PatternFill("solid", fgColor="F8D7DA")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=False)
+
+
+CELL, TEXT, WEEKEND, FLAG, HEAD = "r_cell", "r_text", "r_weekend", "r_flag", "r_head"
+
+
+def add_styles(workbook: Workbook) -> None:
+    """Named cell styles: assigning one is far cheaper than setting font, border, fill one by one."""
+    for name, font, alignment, fill in ((CELL, PLAIN, CENTER, None), (TEXT, PLAIN, LEFT, None),
+                                        (WEEKEND, PLAIN, CENTER, WEEKEND_FILL), (FLAG, PLAIN, LEFT, FLAG_FILL),
+                                        (HEAD, BOLD, CENTER, HEADER_FILL)):
+        style = NamedStyle(name=name, font=font, alignment=alignment, border=BORDER)
+        if fill is not None:
+            style.fill = fill
+        workbook.add_named_style(style)
 
 
 def save_workbook(workbook: Workbook, stamp: datetime) -> bytes:

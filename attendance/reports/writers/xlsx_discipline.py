@@ -18,13 +18,13 @@ from attendance.reports.writers.labels import (
 )
 from attendance.reports.writers.xlsx_common import (
     BOLD,
-    BORDER,
-    CENTER,
-    FLAG_FILL,
-    HEADER_FILL,
+    CELL,
+    FLAG,
+    HEAD,
     ITALIC,
-    PLAIN,
+    TEXT,
     TITLE,
+    add_styles,
     parse_stamp,
     save_workbook,
 )
@@ -36,6 +36,7 @@ PEOPLE_HEADER_ROW = 6
 def discipline_xlsx(data: dict[str, Any]) -> bytes:
     """Sheets 'Cá nhân', 'Phòng ban', 'Giờ đến'; the header of each table is on row 6."""
     workbook = Workbook()
+    add_styles(workbook)
     people = workbook.active
     assert people is not None
     people.title = "Cá nhân"
@@ -57,8 +58,7 @@ def _heading(sheet: Worksheet, data: dict[str, Any], subtitle: str, width: int) 
 
 def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
     for column, label in enumerate(labels, start=1):
-        cell = sheet.cell(row, column, label)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
+        sheet.cell(row, column, label).style = HEAD
     sheet.row_dimensions[row].height = 45
 
 
@@ -72,10 +72,8 @@ def _people_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
         values = [index] + [person[key] for key, _ in DISCIPLINE_COLUMNS] + [
             excused_text(person["excused_by_kind"]), flag_text(person, data["thresholds"])]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row, column, value)
-            cell.font, cell.border = PLAIN, BORDER
-            if person["flags"] and column == len(values):
-                cell.fill = FLAG_FILL
+            style = TEXT if isinstance(value, str) else CELL
+            sheet.cell(row, column, value).style = FLAG if person["flags"] and column == len(values) else style
     total_row = PEOPLE_HEADER_ROW + len(data["people"]) + 1
     sheet.cell(total_row, 2, "Tổng cộng").font = BOLD
     for column, (key, _) in enumerate(DISCIPLINE_COLUMNS, start=2):
@@ -96,8 +94,7 @@ def _departments_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
     for index, dept in enumerate(ranked, start=1):
         values = [dept[key] for key, _ in DEPARTMENT_COLUMNS] + [excused_text(dept["excused_by_kind"])]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(PEOPLE_HEADER_ROW + index, column, value)
-            cell.font, cell.border = PLAIN, BORDER
+            sheet.cell(PEOPLE_HEADER_ROW + index, column, value).style = TEXT if isinstance(value, str) else CELL
     for column, width in enumerate([9, 30] + [11] * (len(DEPARTMENT_COLUMNS) - 2) + [40], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
@@ -108,8 +105,8 @@ def _arrivals_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
     for offset, name in ((0, "morning"), (2, "afternoon")):
         for index, (label, count) in enumerate(zip(data["arrival_bins"][name], data["arrivals"][name],
                                                    strict=True), start=1):
-            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 1, label).border = BORDER
-            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 2, count).border = BORDER
+            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 1, label).style = CELL
+            sheet.cell(PEOPLE_HEADER_ROW + index, offset + 2, count).style = CELL
     for column in "ABCD":
         sheet.column_dimensions[column].width = 14
 

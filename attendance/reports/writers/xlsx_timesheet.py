@@ -20,13 +20,15 @@ from attendance.reports.writers.labels import (
 )
 from attendance.reports.writers.xlsx_common import (
     BOLD,
-    BORDER,
+    CELL,
     CENTER,
-    HEADER_FILL,
+    HEAD,
     ITALIC,
     PLAIN,
+    TEXT,
     TITLE,
-    WEEKEND_FILL,
+    WEEKEND,
+    add_styles,
     parse_stamp,
     save_workbook,
     sheet_title,
@@ -42,6 +44,7 @@ LAST_COLUMN = DAY_COLUMN + 31 + 2
 def timesheet_xlsx(data: dict[str, Any]) -> bytes:
     """One worksheet per department; an empty unit gets one sheet saying so."""
     workbook = Workbook()
+    add_styles(workbook)
     first = workbook.active
     assert first is not None
     taken: set[str] = set()
@@ -81,17 +84,14 @@ def _fill(sheet: Worksheet, sheet_data: dict[str, Any], data: dict[str, Any]) ->
     for column, label in enumerate(["A", "B", "C", *[str(n) for n in range(1, 35)]], start=1):
         _head(sheet, HEADER_ROW + 2, column, label)
     weekend = {DAY_COLUMN + i for i, d in enumerate(days) if d.weekday() >= 5}
+    styles = {column: TEXT if column == 2 else WEEKEND if column in weekend else CELL
+              for column in range(1, LAST_COLUMN + 1)}
     for index, row in enumerate(sheet_data["rows"]):
         r = FIRST_ROW + index
         values = [row["no"], row["full_name"], row["position"] or "", *row["cells"],
                   *[row[key] for key, _, _ in TIMESHEET_TOTALS]]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(r, column, value)
-            cell.font, cell.border = PLAIN, BORDER
-            if column != 2:
-                cell.alignment = CENTER
-            if column in weekend:
-                cell.fill = WEEKEND_FILL
+            sheet.cell(r, column, value).style = styles[column]
     _signatures(sheet, FIRST_ROW + len(sheet_data["rows"]) + 1, data)
     _widths(sheet)
 
@@ -119,8 +119,7 @@ def _merged(sheet: Worksheet, row: int, first: int, last: int, text: str, font: 
 
 
 def _head(sheet: Worksheet, row: int, column: int, text: str) -> None:
-    cell = sheet.cell(row, column, text)
-    cell.font, cell.alignment, cell.border, cell.fill = BOLD, CENTER, BORDER, HEADER_FILL
+    sheet.cell(row, column, text).style = HEAD
 
 
 def _widths(sheet: Worksheet) -> None:

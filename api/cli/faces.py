@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import typer
 from rich.console import Console
 from rich.progress import Progress
@@ -15,8 +16,10 @@ from attendance.errors import AttendanceError
 from attendance.staff import get_staff_by_code
 from config import get_settings
 from recognition import enrollment
+from recognition.camera.capture import FrameSource
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
+from recognition.errors import PhotoRejected
 from recognition.evaluation import evaluate as run_evaluation
 from recognition.evaluation import photos_in
 
@@ -77,6 +80,59 @@ def enroll(
     for code, photo, reason in refused:
         console.print(f"  [yellow]{code}[/yellow] {photo.name}: {reason}")
     if refused:
+        raise typer.Exit(1)
+
+
+@app.command("enroll-camera")
+def enroll_camera(
+    staff_code: str = typer.Argument(..., help="Mã cán bộ."),
+    source: str = typer.Option("0", help="Webcam index, RTSP URL or video file."),
+    shots: int = typer.Option(3, min=1, max=10, help="Templates to take."),
+    gap: int = typer.Option(5, min=1, help="Frames between two shots (for some variety)."),
+    max_frames: int = typer.Option(300, min=1, help="Give up after this many frames."),
+    actor: str = typer.Option("cli", help="Who enrolls (audit log)."),
+) -> None:
+    """Enroll from a camera: each frame is checked like a photo until SHOTS are taken."""
+    settings = get_settings()
+    engine, cipher = get_engine(), cipher_from_settings(settings)
+    taken, last_taken, reason = 0, -gap, ""
+    try:
+        frames = FrameSource(source)
+    except AttendanceError as err:
+        console.print(f"[red]Lỗi:[/red] {err}")
+        raise typer.Exit(2) from err
+    with _errors(), Progress(console=console) as progress:
+        task = progress.add_task("Nhìn thẳng vào máy ảnh…", total=shots)
+        for index, frame in enumerate(frames.frames()):
+            if taken >= shots or index >= max_frames:
+                break
+            if index - last_taken < gap:
+                continue
+            ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
+            try:
+                with session_scope() as session:
+                    staff = get_staff_by_code(session=session, code=staff_code)
+                    enrollment.enroll_photo(
+                        session=session,
+                        staff_id=staff.id or 0,
+                        data=jpeg.tobytes(),
+                        actor=actor,
+                        engine=engine,
+                        policy=settings.faces,
+                        cipher=cipher,
+                        source="camera",
+                        language=settings.language,
+                    )
+            except PhotoRejected as err:
+                if str(err) != reason:
+                    progress.console.print(f"  {err}")
+                reason = str(err)
+                continue
+            taken, last_taken = taken + 1, index
+            progress.advance(task)
+        frames.close()
+    console.print(f"Đã đăng ký {taken}/{shots} mẫu từ máy ảnh.")
+    if taken < shots:
         raise typer.Exit(1)
 
 

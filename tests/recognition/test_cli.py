@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlmodel import Session
+import cv2
+import numpy as np
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from api.cli.main import app
+from recognition.models import FaceTemplate
 from tests.factories import make_staff
 
 runner = CliRunner()
@@ -56,3 +59,25 @@ def test_consent_enroll_list_erase(session: Session, faces_root: Path, tmp_path:
     erased = runner.invoke(app, ["faces", "erase", "NV-OBAMA", "--reason", "nghỉ việc", "--withdraw"])
     assert erased.exit_code == 0 and "Đã xoá 1 mẫu" in erased.output
     assert runner.invoke(app, ["faces", "erase", "NOBODY", "--reason", "x"]).exit_code == 2
+
+
+def test_enroll_from_a_camera(session: Session, faces_root: Path, tmp_path: Path) -> None:
+    staff = make_staff(session, code="NV-CAM", full_name="Barack Obama")
+    session.commit()
+    assert runner.invoke(app, ["faces", "consent", "NV-CAM"]).exit_code == 0
+    clip = tmp_path / "enroll.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    photo = cv2.resize(cv2.imread(str(faces_root / "test/obama/obama-480p.jpg")), (640, 360))
+    face = np.full((480, 640, 3), 40, np.uint8)
+    face[60:420] = photo
+    for frame in [np.full((480, 640, 3), 40, np.uint8)] * 4 + [face] * 12:
+        writer.write(frame)
+    writer.release()
+    result = runner.invoke(
+        app, ["faces", "enroll-camera", "NV-CAM", "--source", str(clip), "--shots", "2", "--gap", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Không tìm thấy khuôn mặt" in result.output  # the empty frames, said once
+    assert "Đã đăng ký 2/2 mẫu" in result.output
+    templates = session.exec(select(FaceTemplate).where(FaceTemplate.staff_id == staff.id)).all()
+    assert [t.source for t in templates] == ["camera", "camera"]

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from api.auth.service import issue_device_token
 from attendance.leave import file_request
 from attendance.models import AuditEntry, Device, DeviceKind
+from attendance.reports.closing import close_month
 from tests.api.conftest import PASSWORD, Office
 
 ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin")
@@ -171,6 +172,44 @@ CASES = [
 ]
 
 
+def _closed(action: str) -> Callable[[Office, Session, str], tuple[str, Any]]:
+    """A month per role (closed first when reopening), so each allowed call can succeed."""
+    def build(office: Office, session: Session, role: str) -> tuple[str, Any]:
+        year, month = 2025, 1 + ROLES.index(role)
+        if action == "reopen":
+            close_month(session=session, unit=office.office, year=year, month=month, actor="test")
+            session.commit()
+        body = {"unit": office.office.path, "month": f"{year}-{month:02d}"}
+        return f"/api/reports/{action}", {**body, "reason": "sửa số liệu"} if action == "reopen" else body
+    return build
+
+
+BIOMETRIC = {}  # no role holds the biometric permission: see test_biometric_routes_need_the_explicit_grant
+CAMERA = {"admin": 200, "device": 200}
+REPORT_READERS = READERS
+CASES += [
+    Case("POST", "/api/faces/consents", BIOMETRIC,
+         _with("/api/faces/consents", lambda o, r: {"staff_id": o.colleague.id, "method": "paper"})),
+    Case("POST", "/api/faces/{staff_id}/withdraw", BIOMETRIC,
+         _with("/api/faces/{staff_id}/withdraw", lambda o, r: {"reason": "rút lại"})),
+    Case("POST", "/api/faces/{staff_id}/photos", BIOMETRIC),
+    Case("DELETE", "/api/faces/{staff_id}", BIOMETRIC, _path("/api/faces/{staff_id}?reason=x")),
+    Case("GET", "/api/faces", BIOMETRIC),
+    Case("GET", "/api/faces/gallery", {"device": 200}),
+    Case("POST", "/api/faces/cameras/{serial}/punches", CAMERA,
+         _with("/api/faces/cameras/CAM-9/punches", lambda o, r: {"punches": [
+             {"pin": o.colleague.pin, "device_time": f"2026-11-23T00:3{_n(r)}:00Z"}]})),
+    Case("POST", "/api/faces/cameras/{serial}/heartbeat", CAMERA,
+         _with("/api/faces/cameras/CAM-9/heartbeat", lambda o, r: {"frames": 1})),
+    Case("GET", "/api/reports/{kind}", REPORT_READERS,
+         lambda o, s, r: (f"/api/reports/discipline?unit={o.office.path}&month=2026-10", None)),
+    Case("GET", "/api/reports/closures/status", REPORT_READERS,
+         lambda o, s, r: (f"/api/reports/closures/status?unit={o.office.path}&month=2026-10", None)),
+    Case("POST", "/api/reports/close", WRITERS, _closed("close")),
+    Case("POST", "/api/reports/reopen", WRITERS, _closed("reopen")),
+]
+
+
 def _device_headers(session: Session) -> dict[str, str]:
     issued = issue_device_token(session=session, name="camera cổng", actor="test",
                                 scopes=["punches.ingest", "gallery.read", "device.heartbeat"], device_id=None)
@@ -197,7 +236,7 @@ def test_route_allows_exactly_its_roles(case: Case, client: TestClient, office: 
 def test_every_api_route_is_in_the_matrix_or_public_or_another_area(app: FastAPI) -> None:
     """New routes of this area must join the matrix; other areas' routes are checked below."""
     mine = {(c.method, c.template) for c in CASES} | PUBLIC
-    others = ("/api/faces", "/api/reports", "/iclock", "/static")
+    others = ("/iclock", "/static")
     missing = []
     for path, methods in app.openapi()["paths"].items():
         for method in methods:
@@ -205,6 +244,21 @@ def test_every_api_route_is_in_the_matrix_or_public_or_another_area(app: FastAPI
             if key not in mine and not path.startswith(others):
                 missing.append(key)
     assert not missing, f"routes missing from the role matrix: {missing}"
+
+
+def test_biometric_routes_need_the_explicit_grant(client: TestClient, office: Office, session: Session) -> None:
+    """Admins too are refused until granted; a granted personnel office works within its tree."""
+    from tests.api.conftest import add_user
+
+    consent = {"staff_id": office.colleague.id, "method": "paper"}
+    assert client.post("/api/faces/consents", headers=office.headers["admin"], json=consent).status_code == 403
+    _, granted = add_user(session, "hr.bio", "personnel", unit=office.root, grants="biometrics.manage")
+    session.commit()
+    assert client.post("/api/faces/consents", headers=granted, json=consent).status_code == 201
+    assert [e["staff_id"] for e in client.get("/api/faces", headers=granted).json()] == [office.colleague.id]
+    outsider = {"staff_id": office.outsider.id, "method": "paper"}
+    assert client.post("/api/faces/consents", headers=granted, json=outsider).status_code == 404
+    assert client.get("/api/faces/gallery", headers=granted).status_code == 403  # cameras only
 
 
 def test_every_other_api_route_refuses_anonymous_callers(app: FastAPI, client: TestClient, office: Office) -> None:

@@ -37,7 +37,9 @@ def run(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = get_settings()
     folder = data_dir or settings.data_dir / "camera" / serial
-    sink: PunchSink = HttpSink(server, token=token) if server else LocalSink(cipher_from_settings(settings))
+    sink: PunchSink = (
+        HttpSink(server, token=token) if server else LocalSink(cipher_from_settings(settings), actor=f"camera:{serial}")
+    )
     outbox = Outbox(folder / "outbox.sqlite3")
     service = CameraService(
         serial=serial,

@@ -36,8 +36,9 @@ class PunchSink(Protocol):
 class LocalSink:
     """In-process: the camera runs beside the server and uses its database directly."""
 
-    def __init__(self, cipher: TemplateCipher) -> None:
+    def __init__(self, cipher: TemplateCipher, *, actor: str = "camera") -> None:
         self.cipher = cipher
+        self.actor = actor
 
     def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt:
         from attendance.db import session_scope
@@ -64,14 +65,15 @@ class LocalSink:
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         from attendance.db import session_scope
-        from recognition.enrollment import load_gallery
+        from recognition.enrollment import export_gallery
 
         try:
             with session_scope() as session:
-                gallery = load_gallery(session=session, cipher=self.cipher)
+                return export_gallery(
+                    session=session, cipher=self.cipher, actor=self.actor, known_version=known_version
+                )
         except Exception as err:
             raise DeliveryFailed(f"database: {err}") from err
-        return None if gallery.version == known_version else gallery
 
 
 class HttpSink:

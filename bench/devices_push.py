@@ -1,0 +1,78 @@
+"""ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn), punches/s ingested."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from devices_common import fresh_database, table  # noqa: E402
+
+UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+LINES = 100
+SERIALS = ["PUSH0001", "PUSH0002", "PUSH0003", "PUSH0004"]
+
+
+def main() -> None:
+    url = fresh_database()
+    import httpx
+    import uvicorn
+    from sqlmodel import Session, func, select
+
+    from api.main import create_app
+    from attendance.db import get_engine
+    from attendance.models import DeviceKind, Punch
+    from devices.service import add_device
+
+    with Session(get_engine()) as session:
+        for serial in SERIALS:
+            add_device(session=session, serial=serial, actor="bench", kind=DeviceKind.ZK_PUSH)
+        session.commit()
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    start = datetime(2026, 1, 5, 7, 0)
+    bodies = []
+    for upload in range(UPLOADS):
+        lines = [f"{1000 + (i % 300)}\t{start + timedelta(seconds=upload * LINES + i):%Y-%m-%d %H:%M:%S}\t0\t1\t0\t0"
+                 for i in range(LINES)]
+        bodies.append(("\n".join(lines) + "\n").encode())
+    errors = 0
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            t0 = time.perf_counter()
+            for n, body in enumerate(bodies):
+                reply = client.post(f"/iclock/cdata?SN={SERIALS[n % len(SERIALS)]}&table=ATTLOG&Stamp={n}",
+                                    content=body)
+                errors += reply.status_code != 200 or not reply.text.startswith(f"OK: {LINES}")
+            elapsed = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            for n, body in enumerate(bodies[:50]):  # a terminal resending what it already sent
+                client.post(f"/iclock/cdata?SN={SERIALS[n % len(SERIALS)]}&table=ATTLOG", content=body)
+            resend = time.perf_counter() - t1
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    with Session(get_engine()) as session:
+        stored = session.exec(select(func.count()).select_from(Punch)).one()
+    table([
+        ("database", url),
+        ("uploads x lines", f"{UPLOADS} x {LINES} = {UPLOADS * LINES:,}"),
+        ("failed uploads", str(errors)),
+        ("time", f"{elapsed:.2f} s"),
+        ("punches/s ingested", f"{UPLOADS * LINES / elapsed:,.0f}  (target >= 5,000)"),
+        ("resent uploads (all duplicates), punches/s", f"{50 * LINES / resend:,.0f}"),
+        ("rows in the ledger", f"{stored:,}"),
+    ])
+
+
+if __name__ == "__main__":
+    main()

@@ -43,7 +43,8 @@ def parse_time(text: str) -> datetime:
     parts = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
     if not all(p.isdigit() and p.isascii() for p in parts):
         raise ValueError(text)
-    return datetime(*(int(p) for p in parts))  # type: ignore[misc]
+    year, month, day, hour, minute, second = (int(p) for p in parts)
+    return datetime(year, month, day, hour, minute, second)
 
 
 def parse_attlog(text: str) -> ParsedLog:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
@@ -56,14 +58,12 @@ def safe_clear_log(*, session: Session, device: Device, terminal: Terminal, acto
         session.commit()
         return ClearReport(device.serial, len(punches), result.stored)
     finally:
-        try:
+        with suppress(DeviceError):  # the connection is gone; the terminal re-enables itself
             terminal.enable()
-        except DeviceError:
-            pass  # the connection is gone; the terminal re-enables itself when the session ends
 
 
-def _missing(session: Session, serial: str, keys: set[tuple[str, object]]) -> int:
-    found: set[tuple[str, object]] = set()
+def _missing(session: Session, serial: str, keys: set[tuple[str, datetime | None]]) -> int:
+    found: set[tuple[str, datetime | None]] = set()
     items = list(keys)
     for start in range(0, len(items), 400):
         chunk = items[start : start + 400]

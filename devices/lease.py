@@ -20,10 +20,10 @@ def acquire(*, session: Session, device_id: int, holder: str, seconds: float, no
     now = now or utcnow()
     values = {"device_id": device_id, "holder": holder, "expires_at": now + timedelta(seconds=seconds)}
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(_T).values(values)
-    stmt = stmt.on_conflict_do_update(
+    base = insert(_T).values(values)
+    stmt = base.on_conflict_do_update(
         index_elements=[_T.c.device_id],
-        set_={"holder": stmt.excluded.holder, "expires_at": stmt.excluded.expires_at},
+        set_={"holder": base.excluded.holder, "expires_at": base.excluded.expires_at},
         where=or_(_T.c.expires_at < now, _T.c.holder == holder),
     ).returning(_T.c.holder)
     row = session.execute(stmt).first()

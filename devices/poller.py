@@ -84,7 +84,7 @@ class Poller:
                 query = query.where(col(Device.serial).in_(self.serials))
             if due_only:
                 query = query.where(or_(col(Device.next_poll_at).is_(None), col(Device.next_poll_at) <= utcnow()))
-            return [i for i in session.exec(query.order_by(Device.id)) if i is not None]
+            return [i for i in session.exec(query.order_by(col(Device.id))) if i is not None]
 
     def poll_now(self, *, force: bool = False) -> list[PollOutcome]:
         """Poll every selected terminal once, concurrently; wait for all."""

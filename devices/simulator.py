@@ -363,6 +363,10 @@ class SimSession:
         self.live = bool(flags)
         return self._ok(packet)
 
+    def _clear_log(self, packet: Packet) -> Reply:
+        self.terminal.clear_log()
+        return self._ok(packet)
+
     def _clear_all(self, packet: Packet) -> Reply:
         with self.terminal.lock:
             self.terminal.users.clear()
@@ -387,7 +391,7 @@ _HANDLERS: dict[int, Callable[[SimSession, Packet], Reply]] = {
     zk.CMD_USER_WRQ: SimSession._set_user,
     zk.CMD_DELETE_USER: SimSession._delete_user,
     zk.CMD_REFRESHDATA: lambda s, p: s._ok(p),
-    zk.CMD_CLEAR_ATTLOG: lambda s, p: (s.terminal.clear_log(), s._ok(p))[1],
+    zk.CMD_CLEAR_ATTLOG: SimSession._clear_log,
     zk.CMD_CLEAR_DATA: SimSession._clear_all,
     zk.CMD_ENABLEDEVICE: SimSession._enable,
     zk.CMD_DISABLEDEVICE: SimSession._enable,

@@ -116,9 +116,10 @@ class PyzkTerminal:
     def listen(self, *, until: datetime, on_punch: Callable[[TerminalPunch], None]) -> None:
         """Receive live punches until `until` (aware), handing each to `on_punch`."""
         events = self._call(lambda: self._zk.live_capture(new_timeout=1))
+        finished = object()
         while True:
-            event = self._call(lambda: next(events, StopIteration))
-            if event is StopIteration:
+            event: Any = self._call(lambda: next(events, finished))
+            if event is finished:
                 return
             if datetime.now(UTC) >= until:
                 self._zk.end_live_capture = True
@@ -165,7 +166,7 @@ class PyzkTerminal:
             if "Unauthenticated" in str(err):
                 raise DeviceAuthFailed(f"{self.where}: máy từ chối mã kết nối (comm key sai)") from err
             raise DeviceProtocolError(f"{self.where}: máy trả lời lỗi: {err}") from err
-        except (ZKNetworkError, ZKErrorConnection, OSError, socket.timeout) as err:
+        except (TimeoutError, ZKNetworkError, ZKErrorConnection, OSError) as err:
             self._drop()
             raise DeviceUnreachable(f"{self.where}: không kết nối được ({err or type(err).__name__})") from err
         except (struct.error, ValueError, TypeError, IndexError, AttributeError) as err:

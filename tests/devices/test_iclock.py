@@ -64,12 +64,12 @@ def test_attlog_upload_is_stored_once_however_often_it_is_sent(client, session, 
 
 
 def test_malformed_body_stores_valid_lines_and_reports_the_rest(client, session, push_device) -> None:
-    body = ("1001\t2026-11-24 07:28:13\t0\t1\n"
-            "no tabs here at all\n"
-            "1002\t2026-11-31 07:00:00\t0\t1\n"
-            "\t2026-11-24 08:00:00\t0\t1\n"
-            "1003\t2026-11-24 08:00:00\tx\t1\n"
-            "1004\t2026-11-24 08:01:00\n").encode() + b"\xff\xfe\x00garbage\n"
+    body = (b"1001\t2026-11-24 07:28:13\t0\t1\n"
+            b"no tabs here at all\n"
+            b"1002\t2026-11-31 07:00:00\t0\t1\n"
+            b"\t2026-11-24 08:00:00\t0\t1\n"
+            b"1003\t2026-11-24 08:00:00\tx\t1\n"
+            b"1004\t2026-11-24 08:01:00\n") + b"\xff\xfe\x00garbage\n"
     reply = client.post(f"/iclock/cdata?SN={SN}&table=ATTLOG", content=body)
     assert reply.status_code == 200
     assert reply.text.splitlines()[0] == "OK: 2"
@@ -99,10 +99,10 @@ def test_unknown_serial_is_refused(client, session, push_device) -> None:
 
 
 def test_operlog_user_lines_are_recorded(client, session, push_device) -> None:
-    body = ("USER PIN=1001\tName=Nguyen Van An\tPri=0\tPasswd=\tCard=12345\tGrp=1\tTZ=0000000100000000\n"
-            "OPLOG 4\t0\t2026-11-24 07:00:00\t0\t0\t0\t0\n"
-            "FP PIN=1001\tFID=6\tSize=1184\tValid=1\tTMP=TcVTMTIxAAAEam...\n"
-            "USER Name=missing pin\n").encode()
+    body = (b"USER PIN=1001\tName=Nguyen Van An\tPri=0\tPasswd=\tCard=12345\tGrp=1\tTZ=0000000100000000\n"
+            b"OPLOG 4\t0\t2026-11-24 07:00:00\t0\t0\t0\t0\n"
+            b"FP PIN=1001\tFID=6\tSize=1184\tValid=1\tTMP=TcVTMTIxAAAEam...\n"
+            b"USER Name=missing pin\n")
     reply = client.post(f"/iclock/cdata?SN={SN}&table=OPERLOG&Stamp=77", content=body)
     assert reply.status_code == 200 and reply.text.startswith("OK: 3")
     user = session.exec(select(DeviceUser)).one()

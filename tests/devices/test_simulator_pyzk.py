@@ -13,9 +13,9 @@ from zk.exception import ZKErrorResponse, ZKNetworkError
 
 from devices import zkproto
 from devices.errors import DeviceUnreachable
+from devices.simulator import SimSession, SimTerminal, TerminalConfig, generate
 from devices.terminal import TerminalParams
 from devices.zk_pull import open_pyzk
-from devices.simulator import SimSession, SimTerminal, TerminalConfig, generate
 from devices.zkproto import Packet
 
 pytestmark = pytest.mark.db_independent

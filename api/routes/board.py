@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
@@ -24,12 +24,16 @@ SelfOrStaffRead = Annotated[Principal, Depends(require_any(Permission.STAFF_READ
 
 @router.get("/units/{unit_id}/board", summary="Everyone of a unit (sub-units included) on one day, both sessions",
             response_model=BoardOut)
-def board(unit: CurrentUnit, session: SessionDep, _: BoardRead,
+def board(unit: CurrentUnit, session: SessionDep, _: BoardRead, request: Request,
           day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2200, 12, 31),
                                             description="local date; default today")] = None) -> Response:
     now = utcnow()
     day = day or now.astimezone(get_settings().zone).date()
-    return Response(board_bytes(session=session, unit=unit, day=day, now=now), media_type="application/json")
+    plain, zipped = board_bytes(session=session, unit=unit, day=day, now=now)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(zipped, media_type="application/json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(plain, media_type="application/json", headers={"Vary": "Accept-Encoding"})
 
 
 @router.get("/staff/{staff_id}/month", summary="One person's month: sessions, raw punches, leave balance")

@@ -116,10 +116,18 @@ function deviceActions() {
   });
 }
 
+function requestForm() {
+  const type = document.querySelector("#new-request select[name=type]");
+  const kind = document.querySelector("#new-request select[name=kind]");
+  if (!type || !kind) return;
+  const sync = () => { kind.closest("label").hidden = type.value === "explanation"; };
+  type.addEventListener("change", sync); sync();
+}
+
 function confirms() {
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => { if (!window.confirm(el.dataset.confirm)) event.preventDefault(); });
   });
 }
 
-onReady(() => { liveBoard(); kiosk(); camera(); deviceActions(); confirms(); });
+onReady(() => { liveBoard(); kiosk(); camera(); deviceActions(); requestForm(); confirms(); });

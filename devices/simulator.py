@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -139,6 +140,16 @@ class SimTerminal:
     def subscribe(self, listener: Callable[[RawPunch], None]) -> None:
         with self.lock:
             self._listeners.append(listener)
+
+    def wait_for_listener(self, timeout: float) -> bool:
+        """Block until a client is registered for live events (tests punch only then)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self._listeners:
+                    return True
+            time.sleep(0.02)
+        return False
 
     def unsubscribe(self, listener: Callable[[RawPunch], None]) -> None:
         with self.lock:

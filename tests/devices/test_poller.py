@@ -74,10 +74,7 @@ def test_live_mode_stores_punches_as_they_happen(session, engine, simulator) -> 
     term = handle.terminal
 
     def punch_while_listening() -> None:
-        deadline = time.monotonic() + 2.5
-        while time.monotonic() < deadline and term.stats.buffer_reads < 1:
-            time.sleep(0.05)
-        time.sleep(0.7)
+        assert term.wait_for_listener(10)
         term.add_punch("1")
         time.sleep(0.2)
         term.add_punch("3")

@@ -120,7 +120,7 @@ def test_live_events(simulator, udp, punch_format) -> None:
     received = []
 
     def punch_later() -> None:
-        time.sleep(0.5)
+        assert term.wait_for_listener(10)
         term.add_punch("2", status=1)
         term.add_punch("3", status=0)
 

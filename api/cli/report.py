@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from attendance.db import session_scope
-from attendance.errors import AttendanceError
+from attendance.errors import AttendanceError, InvalidInput
 from attendance.org import get_unit_by_path
 from attendance.reports.closing import close_month, closure_json, reopen_month
 from attendance.reports.common import parse_month
+from attendance.reports.config import rules_for, set_report_rules
 from attendance.reports.export import ReportFormat, ReportKind, report_file
 
 app = typer.Typer(no_args_is_help=True, help="Monthly discipline report and C01-HD timesheet.")
@@ -81,6 +85,61 @@ def reopen(
     except AttendanceError as err:
         _fail(err)
     console.print(f"Đã mở lại {info['month']} cho {info['unit']}.")
+
+
+@app.command("set-rules")
+def set_rules(
+    unit: str = typer.Option("", help="Unit path; empty = every unit."),
+    valid_from: str = typer.Option(..., "--from", help="First day the rules apply, YYYY-MM-DD."),
+    thresholds: str = typer.Option("", help='JSON, e.g. \'{"late_count": 3, "absent_sessions": 1}\' (null = off).'),
+    symbols: Path | None = typer.Option(None, exists=True, dir_okay=False,
+                                        help="JSON file with a symbol set (see `show-rules`)."),
+    note: str = typer.Option("", help="e.g. the number of the unit's internal rules (quy chế)."),
+    actor: str = typer.Option("cli", help="Who sets the rules (for the audit log)."),
+) -> None:
+    """Set a unit's internal rules from a date: discipline thresholds and timesheet symbols."""
+    try:
+        start = _date(valid_from)
+        with session_scope() as session:
+            unit_id = get_unit_by_path(session=session, path=unit).id if unit.strip() else None
+            set_report_rules(session=session, unit_id=unit_id, valid_from=start, note=note, actor=actor,
+                             thresholds=_json(thresholds) if thresholds.strip() else None,
+                             symbols=_json(symbols.read_text("utf-8")) if symbols else None)
+    except AttendanceError as err:
+        _fail(err)
+    console.print(f"Đã lưu quy chế báo cáo cho {unit or 'mọi đơn vị'} từ {start}.")
+
+
+@app.command("show-rules")
+def show_rules(
+    unit: str = typer.Option(..., help=UNIT_HELP),
+    on: str = typer.Option("", help="Day, YYYY-MM-DD (default: today)."),
+) -> None:
+    """Print, as JSON, the thresholds and symbol set in force for a unit."""
+    try:
+        day = _date(on) if on.strip() else date.today()
+        with session_scope() as session:
+            rules = rules_for(session=session, unit=get_unit_by_path(session=session, path=unit), on=day)
+    except AttendanceError as err:
+        _fail(err)
+    sys.stdout.write(rules.model_dump_json(indent=2) + "\n")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as err:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}") from err
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidInput(f"not valid JSON: {err}") from err
+    if not isinstance(value, dict):
+        raise InvalidInput("expected a JSON object")
+    return value
 
 
 def _export(kind: ReportKind, unit: str, month: str, fmt: ReportFormat, output: Path | None) -> None:

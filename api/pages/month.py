@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -17,6 +18,7 @@ from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
 from attendance.errors import InvalidInput
+from attendance.models import Staff
 from attendance.reports.closing import closure_covering, discipline_report
 
 router = APIRouter(route_class=PageRoute)
@@ -49,6 +51,9 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         query = urlencode({"unit": chosen.path, "month": context["month"]})
         context["downloads"] = [(translate(key, language), f"/api/reports/{kind}?{query}&format={fmt}")
                                 for key, kind, fmt in DOWNLOADS]
+        codes = [p["code"] for p in report["people"]]
+        context["staff_ids"] = dict(session.exec(select(Staff.code, Staff.id).where(col(Staff.code).in_(codes)))
+                                    .all()) if codes else {}
         context["closed"] = closure_covering(session=session, unit=chosen, year=year, month=number) is not None
     return render(request, "month.html", context, user=user)
 

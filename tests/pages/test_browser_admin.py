@@ -96,4 +96,6 @@ def test_devices_faces_calendar_and_month(server, browser, shots, session: Sessi
     row = page.locator("#people tr", has_text="Nguyễn Văn An")
     assert row.count() == 1
     page.screenshot(path=str(shots / "month.png"), full_page=True)
+    row.locator("a").click()
+    assert "Muộn 20 phút" in page.locator(f".calendar .day[data-date='{DAY.isoformat()}']").inner_text()
     context.close()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -222,12 +223,15 @@ def _device_principal(session: Session, token: str) -> Principal:
 
 def _record_failure(session: Session, username: str, client: str) -> None:
     # Its own transaction: the request's unit of work rolls back on the error that follows.
+    now = utcnow()
+    expired = now - timedelta(minutes=get_auth_settings().failure_window_minutes)
     with Session(session.get_bind()) as own:
-        own.add(LoginFailure(username=username, client=client, at=utcnow()))
+        own.exec(delete(LoginFailure).where(col(LoginFailure.at) < expired))  # type: ignore[call-overload]
+        own.add(LoginFailure(username=username, client=client, at=now))
         own.commit()
 
 
-def _failures(session: Session, condition: object, since: object) -> int:
+def _failures(session: Session, condition: Any, since: datetime) -> int:
     query = select(func.count()).select_from(LoginFailure).where(condition, col(LoginFailure.at) >= since)
     return int(session.exec(query).one())  # type: ignore[call-overload]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import CursorResult, Delete, delete, func
+from sqlalchemy import CursorResult, Delete, delete, func, or_
 from sqlmodel import Session, col, select
 
 from attendance import audit
@@ -321,3 +321,18 @@ def export_gallery(
         after={"people": len(gallery)},
     )
     return gallery
+
+
+def erase_departed(*, session: Session, actor: str, today: date) -> list[Erasure]:
+    """Erase the face data of everyone who has left (inactive, or past their last day), as R13 asks."""
+    departed = session.exec(
+        select(Staff.id)
+        .join(FaceTemplate, col(FaceTemplate.staff_id) == Staff.id)
+        .where(or_(col(Staff.active).is_(False), col(Staff.end_date) < today))
+        .distinct()
+    ).all()
+    return [
+        erase_faces(session=session, staff_id=staff_id, actor=actor, reason="nghỉ việc (left the service)")
+        for staff_id in departed
+        if staff_id is not None
+    ]

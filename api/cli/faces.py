@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -164,6 +165,15 @@ def erase(
         service = enrollment.withdraw_consent if withdraw else enrollment.erase_faces
         erased = service(session=session, staff_id=staff.id or 0, actor=actor, reason=reason)
     console.print(f"Đã xoá {erased.templates} mẫu và {erased.photos} ảnh của {staff.full_name} ({staff.code}).")
+
+
+@app.command("erase-departed")
+def erase_departed(actor: str = typer.Option("cli", help="Who erases (audit log).")) -> None:
+    """Erase the face data of everyone who has left (run daily, e.g. from cron)."""
+    today = datetime.now(get_settings().zone).date()
+    with _errors(), session_scope() as session:
+        erased = enrollment.erase_departed(session=session, actor=actor, today=today)
+    console.print(f"Đã xoá dữ liệu khuôn mặt của {len(erased)} người đã nghỉ việc.")
 
 
 @app.command()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import cv2
+import pytest
 import numpy as np
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -31,6 +32,7 @@ def _dataset(root: Path, faces_root: Path) -> Path:
     return root
 
 
+@pytest.mark.db_independent
 def test_evaluate_prints_figures_and_json(faces_root: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["faces", "evaluate", str(_dataset(tmp_path, faces_root)), "--json"])
     assert result.exit_code == 0, result.output

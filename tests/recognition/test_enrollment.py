@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from attendance.models import AuditEntry, Staff
+from attendance.staff import mark_left
 from config.settings import FacePolicy
 from recognition import enrollment
 from recognition.crypto import cipher_from_settings
@@ -126,3 +128,19 @@ def test_withdrawing_consent_erases_everything(
     assert _actions(session)[-2:] == ["faces.erase", "faces.consent_withdrawn"]
     with pytest.raises(ConsentRequired):
         _enroll(session, staff, faces_root / "train/kit_harington/john1.jpeg", face_engine, face_policy)
+
+
+def test_people_who_left_are_erased(
+    session: Session, faces_root: Path, face_engine: FaceEngine, face_policy: FacePolicy
+) -> None:
+    staying, leaving = make_staff(session, full_name="Rose Leslie"), make_staff(session, full_name="Kit Harington")
+    for staff, photo in ((staying, "train/rose_leslie/img1.jpg"), (leaving, "train/kit_harington/john2.jpeg")):
+        _consent(session, staff)
+        _enroll(session, staff, faces_root / photo, face_engine, face_policy)
+    today = date(2026, 11, 25)
+    assert enrollment.erase_departed(session=session, actor="cron", today=today) == []
+    mark_left(session=session, staff=leaving, last_day=today - timedelta(days=1), actor="hr")
+    erased = enrollment.erase_departed(session=session, actor="cron", today=today)
+    assert [(e.staff_id, e.templates) for e in erased] == [(leaving.id, 1)]
+    remaining = session.exec(select(FaceTemplate.staff_id)).all()
+    assert remaining == [staying.id]

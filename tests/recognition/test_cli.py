@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import cv2
-import pytest
 import numpy as np
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 

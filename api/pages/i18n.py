@@ -196,6 +196,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "devkind.camera": ("Camera khuôn mặt", "Face camera"),
     "dev.seconds": ("{n} giây", "{n} s"),
     "face.title": ("Đăng ký khuôn mặt", "Face enrollment"),
+    "face.consent": ("Sự đồng ý", "Consent"),
     "face.consent_title": ("Bước 1: sự đồng ý", "Step 1: consent"),
     "face.consent_text": (
         "Dữ liệu khuôn mặt là dữ liệu cá nhân nhạy cảm (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân "

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from api.pages.i18n import language_of, translate, translator
+from config import get_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -69,6 +70,13 @@ def format_date(day: date | str, language: str) -> str:
     return f"{weekday} {day.day:02d}/{day.month:02d}/{day.year}"
 
 
+def format_local(value: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """An aware instant in the service's zone (stored instants are UTC)."""
+    if value is None:
+        return ""
+    return value.astimezone(get_settings().zone).strftime(pattern)
+
+
 def format_time(value: datetime | str | None) -> str:
     if value is None:
         return ""
@@ -104,6 +112,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "session_short": session_short,
         "format_date": lambda d: format_date(d, language),
         "format_time": format_time,
+        "format_local": format_local,
         "path": request.url.path,
     }
     flash = request.cookies.get(FLASH_COOKIE)

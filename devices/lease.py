@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import Engine, delete, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from attendance.errors import Conflict
 from attendance.models import DeviceLease
 from attendance.timeutil import utcnow
 
@@ -47,3 +50,23 @@ def holder_of(*, session: Session, device_id: int) -> str | None:
     if lease is None or lease.expires_at < utcnow():
         return None
     return lease.holder
+
+
+@contextmanager
+def held(*, engine: Engine, device_id: int, holder: str, seconds: float = 300.0) -> Iterator[None]:
+    """Hold a device's lease for a manual operation (sync, clock, clear) so no poller talks to it meanwhile."""
+    with Session(engine) as session:
+        taken = acquire(session=session, device_id=device_id, holder=holder, seconds=seconds)
+        session.commit()
+        if not taken:
+            raise DeviceBusy(f"máy đang được {holder_of(session=session, device_id=device_id)} quét; thử lại sau")
+    try:
+        yield
+    finally:
+        with Session(engine) as session:
+            release(session=session, device_id=device_id, holder=holder)
+            session.commit()
+
+
+class DeviceBusy(Conflict):
+    """Another process holds the terminal's lease."""

@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import getpass
+import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlmodel import Session
 
 from attendance.db import get_engine, session_scope
 from attendance.errors import AttendanceError
 from attendance.models import Device, DeviceKind
 from attendance.org import get_unit_by_path
 from attendance.timeutil import to_local
-from devices import adms, health
+from devices import adms, health, lease
 from devices.clear import safe_clear_log
 from devices.poller import Poller, PollOutcome
 from devices.pull import terminal_params
 from devices.service import add_device, get_device, list_devices
 from devices.sim_server import start_simulator
 from devices.sync import UserSyncPlan, check_clock, set_clock, sync_users
+from devices.terminal import Terminal
 from devices.usb import import_usb_file
 from devices.zk_pull import open_pyzk
 
 app = typer.Typer(no_args_is_help=True, help="ZKTeco terminals: add, list, poll, sync, import, simulate.")
 console = Console()
+T = TypeVar("T")
 
 
 def _actor() -> str:
@@ -36,6 +42,18 @@ def _actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def _on_terminal(serial: str, operation: Callable[[Session, Device, Terminal], T]) -> T:
+    """Run a manual operation on a pull terminal under its lease (no poller talks to it meanwhile)."""
+    with session_scope() as session:
+        device_id = get_device(session=session, serial=serial).id or 0
+    holder = f"{_actor()}@{os.getpid()}"
+    with lease.held(engine=get_engine(), device_id=device_id, holder=holder), session_scope() as session:
+        device = session.get(Device, device_id)
+        assert device is not None
+        with open_pyzk(terminal_params(device)) as terminal:
+            return operation(session, device, terminal)
 
 
 def _fail(err: Exception) -> typer.Exit:
@@ -143,11 +161,10 @@ def sync_users_cmd(
             if device.kind == DeviceKind.ZK_PUSH:
                 plan = adms.queue_user_sync(session=session, device=device, actor=_actor(), dry_run=dry_run)
                 verb = "Đã xếp lệnh" if not dry_run else "Sẽ xếp lệnh"
-            else:
-                with open_pyzk(terminal_params(device)) as terminal:
-                    plan = sync_users(session=session, device=device, terminal=terminal, actor=_actor(),
-                                      dry_run=dry_run)
-                verb = "Đã" if not dry_run else "Sẽ"
+        if device.kind != DeviceKind.ZK_PUSH:
+            plan = _on_terminal(serial, lambda s, d, t: sync_users(session=s, device=d, terminal=t, actor=_actor(),
+                                                                   dry_run=dry_run))
+            verb = "Đã" if not dry_run else "Sẽ"
     except AttendanceError as err:
         raise _fail(err) from err
     _print_plan(plan, verb)
@@ -160,13 +177,10 @@ def sync_clock(
 ) -> None:
     """Đo độ lệch giờ của máy; chỉ đặt lại giờ khi có --set."""
     try:
-        with session_scope() as session:
-            device = get_device(session=session, serial=serial)
-            with open_pyzk(terminal_params(device)) as terminal:
-                if set_:
-                    report = set_clock(session=session, device=device, terminal=terminal, actor=_actor())
-                else:
-                    report = check_clock(session=session, device=device, terminal=terminal)
+        if set_:
+            report = _on_terminal(serial, lambda s, d, t: set_clock(session=s, device=d, terminal=t, actor=_actor()))
+        else:
+            report = _on_terminal(serial, lambda s, d, t: check_clock(session=s, device=d, terminal=t))
     except AttendanceError as err:
         raise _fail(err) from err
     flag = " [red]⚠ vượt ngưỡng[/red]" if report.flagged else ""
@@ -186,10 +200,7 @@ def clear_log(
         console.print("Thêm --yes để xác nhận. Máy phải được đăng ký với --allow-clear.")
         raise typer.Exit(1)
     try:
-        with session_scope() as session:
-            device = get_device(session=session, serial=serial)
-            with open_pyzk(terminal_params(device)) as terminal:
-                report = safe_clear_log(session=session, device=device, terminal=terminal, actor=_actor())
+        report = _on_terminal(serial, lambda s, d, t: safe_clear_log(session=s, device=d, terminal=t, actor=_actor()))
     except AttendanceError as err:
         raise _fail(err) from err
     console.print(f"Đã xoá {report.cleared} bản ghi trên máy {report.serial} (mới lưu thêm {report.newly_stored}).")

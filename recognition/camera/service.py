@@ -213,9 +213,9 @@ class CameraService:
                 self._keep_snapshot(at)
             return False
         self.stats.decisions += 1
-        if not self.debouncer.allow(label, at):
-            return False
-        person = next(p for p in self.matcher.gallery.people if p.staff_id == label)
+        person = next((p for p in self.matcher.gallery.people if p.staff_id == label), None)
+        if person is None or not self.debouncer.allow(label, at):
+            return False  # None: the person left the gallery at a sync since the votes were cast
         queued = self.outbox.add(
             OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note="camera")
         )

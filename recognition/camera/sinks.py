@@ -96,7 +96,10 @@ class HttpSink:
             ]
         }
         data = self._call("POST", f"/api/faces/cameras/{serial}/punches", json=body)
-        return Receipt(int(data["stored"]), int(data["duplicates"]))
+        try:
+            return Receipt(int(data["stored"]), int(data["duplicates"]))
+        except (KeyError, TypeError, ValueError) as err:
+            raise DeliveryFailed(f"unexpected answer to punches: {str(data)[:200]}") from err
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None:
         self._call("POST", f"/api/faces/cameras/{serial}/heartbeat", json=asdict(health))
@@ -121,4 +124,10 @@ class HttpSink:
             raise DeliveryFailed(f"{method} {path}: {err}") from err
         if response.status_code >= 400:
             raise DeliveryFailed(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
-        return response.json()
+        try:
+            data = response.json()
+        except ValueError as err:
+            raise DeliveryFailed(f"{method} {path}: not JSON: {response.text[:200]}") from err
+        if not isinstance(data, dict):
+            raise DeliveryFailed(f"{method} {path}: unexpected answer {str(data)[:200]}")
+        return data

@@ -103,3 +103,33 @@ def test_a_month_in_progress_leaves_the_future_blank(session) -> None:
                              now=now)["people"][0]
     assert person_row["not_yet_due"] == 1 + 2 * 14  # this afternoon and 14 workdays to come
     assert person_row["absent_sessions"] == 2 * 7  # 2-10 March, nobody punched
+
+
+def test_markup_characters_in_names_are_printed_as_they_are(session) -> None:
+    from attendance.reports.export import render
+    from tests.reports.readback import pdf_text
+
+    unit = make_unit(session, f"{scenario.ROOT} / Phòng Tài chính & Kế hoạch <TC-KH>")
+    person = make_staff(session, unit, full_name="Ngô Thị <Lan> & Co", start_date=date(2020, 1, 1))
+    person.position = "Chuyên viên <A&B>"
+    session.commit()
+    now = datetime(2026, 4, 2, tzinfo=UTC)
+    for kind in ("discipline", "timesheet"):
+        text = pdf_text(render(report_data(session=session, kind=kind, unit_path=scenario.ROOT, month="2026-03",
+                                           now=now), "pdf"))
+        assert "Phòng Tài chính & Kế hoạch <TC-KH>" in text and "Ngô Thị <Lan> & Co" in text
+    assert "<A&B>" in text  # the position, wrapped in its narrow column
+
+
+def test_a_formula_looking_name_stays_text_in_xlsx_and_csv(session) -> None:
+    from attendance.reports.export import render
+    from tests.reports.readback import workbook
+
+    make_staff(session, make_unit(session, scenario.OFFICE), full_name='=HYPERLINK("http://x","Bấm")',
+               start_date=date(2020, 1, 1))
+    session.commit()
+    data = report_data(session=session, kind="discipline", unit_path=scenario.ROOT, month="2026-03",
+                       now=datetime(2026, 4, 2, tzinfo=UTC))
+    cell = workbook(render(data, "xlsx"))["Cá nhân"].cell(7, 3)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","Bấm")', "s")
+    assert "'=HYPERLINK" in render(data, "csv").decode("utf-8-sig")

@@ -9,13 +9,18 @@ from typing import Any
 from attendance.reports.writers.labels import DISCIPLINE_COLUMNS, TIMESHEET_TOTALS, excused_text, flag_text
 
 
+def _text(value: object) -> object:
+    """A person's or unit's text, defused for spreadsheets: a leading =, +, - or @ would start a formula."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
 def discipline_csv(data: dict[str, Any]) -> bytes:
     """One row per person: the figures, excuses by kind and flags."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"])
     for row in data["people"]:
-        writer.writerow([row[key] for key, _ in DISCIPLINE_COLUMNS]
+        writer.writerow([_text(row[key]) for key, _ in DISCIPLINE_COLUMNS]
                         + [excused_text(row["excused_by_kind"]), flag_text(row, data["thresholds"])])
     return out.getvalue().encode("utf-8-sig")
 
@@ -28,6 +33,7 @@ def timesheet_csv(data: dict[str, Any]) -> bytes:
                      *[f"({col}) {label}" for _, label, col in TIMESHEET_TOTALS]])
     for sheet in data["sheets"]:
         for row in sheet["rows"]:
-            writer.writerow([sheet["department_path"], row["no"], row["code"], row["full_name"], *row["cells"],
+            writer.writerow([_text(sheet["department_path"]), row["no"], _text(row["code"]), _text(row["full_name"]),
+                             *row["cells"],
                              *[row[key] for key, _, _ in TIMESHEET_TOTALS]])
     return out.getvalue().encode("utf-8-sig")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -34,6 +35,11 @@ def font_dir() -> Path:
     import matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def esc(text: str) -> str:
+    """Text for a Paragraph (which reads markup): '&', '<' and '>' shown as themselves."""
+    return escape(text)
 
 
 @cache

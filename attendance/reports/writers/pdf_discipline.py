@@ -19,7 +19,7 @@ from attendance.reports.writers.labels import (
     flag_text,
     month_title,
 )
-from attendance.reports.writers.pdf_common import build_pdf, style, table_style
+from attendance.reports.writers.pdf_common import build_pdf, esc, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
 
 TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
@@ -33,10 +33,10 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
     """Landscape A4; the same data gives the same bytes."""
     story: list[Flowable] = [
         Paragraph(TITLE, style(13, bold=True, align=1)),
-        Paragraph(f"{data['unit']['path']} — {month_title(data['month'])}", style(10, bold=True, align=1)),
-        Paragraph(_state(data), style(7, align=1)),
+        Paragraph(f"{esc(data['unit']['path'])} — {month_title(data['month'])}", style(10, bold=True, align=1)),
+        Paragraph(esc(_state(data)), style(7, align=1)),
         Spacer(1, 3 * mm),
-        Paragraph(_thresholds(data), style(8)),
+        Paragraph(esc(_thresholds(data)), style(8)),
         Paragraph(_totals(data), style(8)),
         Spacer(1, 3 * mm),
         Paragraph("Tổng hợp theo phòng ban (xếp hạng theo số lỗi bình quân mỗi người, ít lỗi nhất = 1)",
@@ -49,7 +49,7 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
     ]
     for department, rows in groupby(data["people"], key=lambda p: p["department_path"]):
         story.append(Spacer(1, 2 * mm))
-        story.append(Paragraph(department, style(9, bold=True)))
+        story.append(Paragraph(esc(department), style(9, bold=True)))
         people = list(rows)
         for offset in range(0, len(people), ROWS_PER_TABLE):
             story.append(_people_table(people[offset:offset + ROWS_PER_TABLE], data["thresholds"], offset))
@@ -82,7 +82,7 @@ def _departments_table(data: dict[str, Any]) -> Table:
     cell = style(7)
     rows: list[list[Any]] = [[Paragraph(label, style(7, bold=True, align=1)) for _, label in DEPARTMENT_COLUMNS]]
     for dept in sorted(data["departments"], key=lambda d: d["rank"]):
-        rows.append([Paragraph(str(dept[key]), cell) if key == "department" else str(dept[key])
+        rows.append([Paragraph(esc(str(dept[key])), cell) if key == "department" else str(dept[key])
                      for key, _ in DEPARTMENT_COLUMNS])
     widths = [14 * mm, 70 * mm] + [21 * mm] * (len(DEPARTMENT_COLUMNS) - 2)
     return Table(rows, colWidths=widths, repeatRows=1, style=table_style())
@@ -101,7 +101,7 @@ def _people_table(people: list[dict[str, Any]], thresholds: dict[str, Any], offs
             flagged.append(index)
         # Paragraphs (wrapping) only where there is text to wrap: they cost far more than strings.
         rows.append([str(offset + index)] + [str(person[key]) for key, _ in PERSON_COLUMNS]
-                    + [Paragraph(excused, small) if excused else "", Paragraph(flags, small) if flags else ""])
+                    + [Paragraph(esc(excused), small) if excused else "", Paragraph(esc(flags), small) if flags else ""])
     last = len(rows[0]) - 1
     extra = [("ALIGN", (2, 1), (2, -1), "LEFT")]
     extra += [("BACKGROUND", (last, i), (last, i), colors.HexColor("#F8D7DA")) for i in flagged]

@@ -18,7 +18,7 @@ from attendance.reports.writers.labels import (
     month_title,
     number,
 )
-from attendance.reports.writers.pdf_common import build_pdf, style, table_style
+from attendance.reports.writers.pdf_common import build_pdf, esc, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
 
 WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
@@ -34,7 +34,7 @@ def timesheet_pdf(data: dict[str, Any]) -> bytes:
             story.append(PageBreak())
         story += _sheet(sheet, data)
     if not data["sheets"]:
-        story.append(Paragraph(f"{data['unit']['path']}: không có cán bộ trong "
+        story.append(Paragraph(f"{esc(data['unit']['path'])}: không có cán bộ trong "
                                f"{month_title(data['month']).lower()}.", style(10)))
     return build_pdf(story, title=f"Bảng chấm công {data['month']} {data['unit']['path']}",
                      stamp=parse_stamp(data["generated_at"]))
@@ -42,9 +42,9 @@ def timesheet_pdf(data: dict[str, Any]) -> bytes:
 
 def _sheet(sheet: dict[str, Any], data: dict[str, Any]) -> list[Flowable]:
     head = Table([[
-        [Paragraph(f"Đơn vị: {sheet['unit_name']}", style(8, bold=True)),
-         Paragraph(f"Bộ phận: {sheet['department']}", style(8, bold=True)),
-         Paragraph(f"Mã QHNS: {sheet['budget_code'] or ''}", style(8, bold=True))],
+        [Paragraph(f"Đơn vị: {esc(sheet['unit_name'])}", style(8, bold=True)),
+         Paragraph(f"Bộ phận: {esc(sheet['department'])}", style(8, bold=True)),
+         Paragraph(f"Mã QHNS: {esc(sheet['budget_code'] or '')}", style(8, bold=True))],
         [Paragraph(FORM_CODE, style(8, bold=True, align=1)), Paragraph(FORM_BASIS, style(6.5, align=1))],
     ]], colWidths=[170 * mm, 105 * mm])
     flow: list[Flowable] = [
@@ -56,7 +56,7 @@ def _sheet(sheet: dict[str, Any], data: dict[str, Any]) -> list[Flowable]:
     rows = sheet["rows"]
     for offset in range(0, max(len(rows), 1), ROWS_PER_PAGE):
         if offset:
-            flow += [PageBreak(), Paragraph(f"{sheet['department']} — {month_title(data['month'])} (tiếp)",
+            flow += [PageBreak(), Paragraph(f"{esc(sheet['department'])} — {month_title(data['month'])} (tiếp)",
                                             style(8, bold=True))]
         flow.append(_grid(rows[offset:offset + ROWS_PER_PAGE], data))
     flow.append(KeepTogether([Spacer(1, 3 * mm), _signatures(data), Spacer(1, 2 * mm), _legend(data)]))
@@ -74,7 +74,7 @@ def _grid(rows: list[dict[str, Any]], data: dict[str, Any]) -> Table:
     second += [Paragraph(label, style(5, bold=True, align=1)) for _, label, _ in TIMESHEET_TOTALS]
     numbers = ["A", "B", "C", *[str(n) for n in range(1, 35)]]
     position = style(5.5)
-    body = [[str(r["no"]), r["full_name"], Paragraph(r["position"], position) if r["position"] else "",
+    body = [[str(r["no"]), r["full_name"], Paragraph(esc(r["position"]), position) if r["position"] else "",
              *r["cells"], *[number(r[key]) for key, _, _ in TIMESHEET_TOTALS]] for r in rows]
     weekend = [3 + i for i, d in enumerate(days) if d.weekday() >= 5]
     extra: list[tuple[Any, ...]] = [
@@ -102,7 +102,7 @@ def _signatures(data: dict[str, Any]) -> Table:
 
 
 def _legend(data: dict[str, Any]) -> Paragraph:
-    items = [f"{s['label']}: <b>{s['code']}</b>{'*' if s['local'] else ''}" for s in data["legend"]]
-    return Paragraph(f"<b>Ký hiệu chấm công</b> ({data['symbol_set']}): " + "; ".join(items)
+    items = [f"{esc(s['label'])}: <b>{esc(s['code'])}</b>{'*' if s['local'] else ''}" for s in data["legend"]]
+    return Paragraph(f"<b>Ký hiệu chấm công</b> ({esc(data['symbol_set'])}): " + "; ".join(items)
                      + f". (*) ký hiệu riêng của đơn vị. Mỗi buổi tính {number(0.5)} công; ngày có hai buổi "
                      "khác nhau ghi cả hai ký hiệu (ví dụ +/P).", style(6.5))

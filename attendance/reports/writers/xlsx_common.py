@@ -9,6 +9,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -37,6 +38,14 @@ def add_styles(workbook: Workbook) -> None:
         if fill is not None:
             style.fill = fill
         workbook.add_named_style(style)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object, style: str) -> None:
+    """Write a value as data: text that starts with '=' stays text, never a formula."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    cell.style = style
 
 
 def save_workbook(workbook: Workbook, stamp: datetime) -> bytes:

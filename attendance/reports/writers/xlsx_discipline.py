@@ -26,6 +26,7 @@ from attendance.reports.writers.xlsx_common import (
     TITLE,
     add_styles,
     parse_stamp,
+    put,
     save_workbook,
 )
 
@@ -73,7 +74,7 @@ def _people_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
             excused_text(person["excused_by_kind"]), flag_text(person, data["thresholds"])]
         for column, value in enumerate(values, start=1):
             style = TEXT if isinstance(value, str) else CELL
-            sheet.cell(row, column, value).style = FLAG if person["flags"] and column == len(values) else style
+            put(sheet, row, column, value, FLAG if person["flags"] and column == len(values) else style)
     total_row = PEOPLE_HEADER_ROW + len(data["people"]) + 1
     sheet.cell(total_row, 2, "Tổng cộng").font = BOLD
     for column, (key, _) in enumerate(DISCIPLINE_COLUMNS, start=2):
@@ -94,7 +95,7 @@ def _departments_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
     for index, dept in enumerate(ranked, start=1):
         values = [dept[key] for key, _ in DEPARTMENT_COLUMNS] + [excused_text(dept["excused_by_kind"])]
         for column, value in enumerate(values, start=1):
-            sheet.cell(PEOPLE_HEADER_ROW + index, column, value).style = TEXT if isinstance(value, str) else CELL
+            put(sheet, PEOPLE_HEADER_ROW + index, column, value, TEXT if isinstance(value, str) else CELL)
     for column, width in enumerate([9, 30] + [11] * (len(DEPARTMENT_COLUMNS) - 2) + [40], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 

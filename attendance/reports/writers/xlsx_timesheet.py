@@ -30,6 +30,7 @@ from attendance.reports.writers.xlsx_common import (
     WEEKEND,
     add_styles,
     parse_stamp,
+    put,
     save_workbook,
     sheet_title,
 )
@@ -91,7 +92,7 @@ def _fill(sheet: Worksheet, sheet_data: dict[str, Any], data: dict[str, Any]) ->
         values = [row["no"], row["full_name"], row["position"] or "", *row["cells"],
                   *[row[key] for key, _, _ in TIMESHEET_TOTALS]]
         for column, value in enumerate(values, start=1):
-            sheet.cell(r, column, value).style = styles[column]
+            put(sheet, r, column, value, styles[column])
     _signatures(sheet, FIRST_ROW + len(sheet_data["rows"]) + 1, data)
     _widths(sheet)
 

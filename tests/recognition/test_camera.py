@@ -21,11 +21,13 @@ from config.settings import FacePolicy
 from recognition import enrollment
 from recognition.camera.capture import FrameSource
 from recognition.camera.gallery_cache import GalleryCache
+from recognition.camera.liveness import LivenessVerdict
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.service import CameraService
 from recognition.camera.sinks import HttpSink, LocalSink
 from recognition.crypto import TemplateCipher, cipher_from_settings
-from recognition.engine import FaceEngine
+from recognition.engine import FaceBox, FaceEngine
+from recognition.gallery import Gallery
 from tests.api.helpers import device_token
 from tests.factories import make_staff
 
@@ -242,3 +244,38 @@ def _eventually(session: Session, query):  # type: ignore[no-untyped-def]
         if row is not None or time.monotonic() > deadline:
             return row
         time.sleep(0.05)
+
+
+class _RefuseAll:
+    """A liveness gate that takes every face for a photo held up to the camera."""
+
+    def __init__(self) -> None:
+        self.checked: list[int] = []
+
+    def check(self, *, frame_rgb: np.ndarray, box: FaceBox, staff_id: int) -> LivenessVerdict:
+        self.checked.append(staff_id)
+        return LivenessVerdict(False, "printed photo")
+
+
+@pytest.mark.db_independent
+def test_liveness_gate_sits_between_match_and_punch(
+    faces_root: Path, train_gallery: Gallery, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path
+) -> None:
+    frame = _framed(faces_root / "test/obama/obama1.jpg")
+    at = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
+    results = {}
+    for name, gate in (("refused", _RefuseAll()), ("default", None)):
+        service = CameraService(
+            serial="CAM-LIVE",
+            engine=face_engine,
+            sink=LocalSink(cipher_from_settings()),
+            outbox=Outbox(tmp_path / f"{name}.sqlite3"),
+            policy=face_policy,
+            liveness=gate,
+        )
+        service.matcher = service._matcher(train_gallery)
+        punched = [service.process_frame(frame, at).punched for _ in range(face_policy.camera_k)]
+        results[name] = (punched, service.stats.spoofs_refused, service.outbox.counts())
+    obama = next(p.staff_id for p in train_gallery.people if p.code == "obama")
+    assert results["refused"] == ([[]] * face_policy.camera_k, face_policy.camera_k, (0, 0))
+    assert results["default"][0][-1] == [obama] and results["default"][2] == (1, 0)

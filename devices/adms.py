@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from devices.sync import UserSyncPlan, plan_user_sync
 from devices.terminal import TerminalUser
 
 MAX_COMMANDS_PER_REQUEST = 20
+HEALTH_WRITE_INTERVAL = timedelta(seconds=10)
 
 
 @dataclass(slots=True)
@@ -119,7 +120,7 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
 
 def next_commands(*, session: Session, device: Device) -> str:
     """`C:<id>:<command>` lines for queued commands (marked sent), or `OK`."""
-    health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+    _seen(session, device)
     queued = list(session.exec(select(DeviceCommand).where(
         DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
         .order_by(col(DeviceCommand.id)).limit(MAX_COMMANDS_PER_REQUEST)))
@@ -191,7 +192,15 @@ def _note_upload(session: Session, device: Device, errors: list[LineError]) -> N
         session.add(device)
         session.flush()
     else:
-        health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+        _seen(session, device)
+
+
+def _seen(session: Session, device: Device) -> None:
+    """Record a good contact, at most every few seconds (terminals call several times a second)."""
+    last = device.last_success_at
+    if device.last_error is None and last is not None and utcnow() - last < HEALTH_WRITE_INTERVAL:
+        return
+    health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
 
 
 def _upsert_user(session: Session, device_id: int, pin: str, name: str, privilege: int, card: str | None,

@@ -89,6 +89,9 @@ class SimTerminal:
 
     # --- memory -----------------------------------------------------------------------------
     def add_user(self, user_id: str, name: str = "", privilege: int = 0, card: int = 0, password: str = "") -> RawUser:
+        numeric_only = self.config.user_format == 28 or self.config.punch_format == 16
+        if numeric_only and not str(user_id).isdigit():
+            raise ValueError(f"PIN {user_id!r}: 28-byte users and 16-byte punches hold numeric PINs only")
         with self.lock:
             existing = self.user_by_id(user_id)
             uid = existing.uid if existing else max(self.users, default=0) + 1

@@ -213,3 +213,11 @@ def test_each_reply_frame_is_written_on_its_own() -> None:
         commands = [Packet.parse(f).command for f in reply.frames]
         assert commands == [1500] + [1501] * expected_data_frames + [2000]
         assert all(len(f) <= 1032 for f in reply.frames) or not udp
+
+
+def test_named_staff_and_format_limits() -> None:
+    term = SimTerminal(TerminalConfig(user_format=72, punch_format=40))
+    generate(term, users=0, punches=4, names=[("NV-01", "Nguyễn An"), ("NV-02", "Trần Bình")])
+    assert sorted(p.user_id for p in term.punches) == ["NV-01", "NV-01", "NV-02", "NV-02"]
+    with pytest.raises(ValueError, match="numeric"):
+        SimTerminal(TerminalConfig(user_format=72, punch_format=16)).add_user("NV-01")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Header
 from sqlmodel import Session
 from starlette.requests import Request
@@ -11,7 +13,7 @@ from api.auth.roles import Permission
 from api.deps import get_optional_principal
 from api.pages.deps import LoginRequired, PageRoute, PageUser, require
 from api.pages.i18n import language_of
-from api.pages.live import punch_events
+from api.pages.live import StreamScope, punch_events
 from api.pages.render import render
 from api.pages.scope import today
 from attendance.db import get_engine
@@ -21,15 +23,19 @@ router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/kiosk", response_class=HTMLResponse, include_in_schema=False)
-def kiosk_page(request: Request, user: PageUser) -> HTMLResponse:
+def kiosk_page(request: Request, user: PageUser, device: str | None = None) -> HTMLResponse:
+    """The door screen; `?device=SERIAL` shows only that terminal's or camera's punches."""
     require(user, Permission.BOARD_READ)
-    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone}, user=user)
+    stream = "/live/punches" + (f"?{urlencode({'device': device})}" if device else "")
+    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone, "stream": stream},
+                  user=user)
 
 
 @router.get("/live/punches", include_in_schema=False)
-async def live_punches(request: Request, after: int = -1,
+async def live_punches(request: Request, after: int = -1, device: str | None = None,
                        last_event_id: str | None = Header(None)) -> StreamingResponse:
-    """Server-sent events: one `punch` event per new ledger row, from now on (or after `after`)."""
+    """Server-sent events: one `punch` event per new ledger row the viewer may see (one door's with
+    `device`), from now on (or after `after`)."""
     # A short session of its own: the stream must not hold a database connection while it waits.
     with Session(get_engine()) as session:
         user = get_optional_principal(request, session, None)
@@ -38,6 +44,7 @@ async def live_punches(request: Request, after: int = -1,
     require(user, Permission.BOARD_READ)
     if last_event_id and last_event_id.isdigit():
         after = int(last_event_id)
-    return StreamingResponse(punch_events(request, after_id=after, language=language_of(request)),
+    scope = StreamScope(unit_ids=user.unit_ids, device=device or None)
+    return StreamingResponse(punch_events(request, after_id=after, language=language_of(request), scope=scope),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

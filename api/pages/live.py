@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,13 +38,34 @@ def punches_after(*, session: Session, after_id: int, limit: int = BATCH) -> lis
     return list(session.exec(select(Punch).where(col(Punch.id) > after_id).order_by(col(Punch.id)).limit(limit)))
 
 
+@dataclass(frozen=True, slots=True)
+class StreamScope:
+    """Whose punches a stream may carry: the viewer's units (None = all), optionally one door's device."""
+
+    unit_ids: frozenset[int] | None
+    device: str | None = None
+
+    def admits(self, punch: Punch, staff: Staff | None) -> bool:
+        if self.device is not None and punch.device_serial != self.device:
+            return False
+        if self.unit_ids is None:
+            return True
+        return staff is not None and staff.unit_id in self.unit_ids
+
+
+def punch_owner(*, session: Session, punch: Punch) -> Staff | None:
+    """The person a punch belongs to: its staff id, else the PIN's current holder."""
+    staff = session.get(Staff, punch.staff_id) if punch.staff_id else None
+    if staff is None and punch.pin:
+        staff = session.exec(select(Staff).where(Staff.pin == punch.pin)).first()
+    return staff
+
+
 def describe_punch(*, session: Session, punch: Punch, language: str) -> dict[str, Any]:
     """What the door screen shows for one punch: who, when, and on time or late."""
     zone = get_settings().timezone
     local = to_local(punch.punched_at, zone)
-    staff = session.get(Staff, punch.staff_id) if punch.staff_id else None
-    if staff is None and punch.pin:
-        staff = session.exec(select(Staff).where(Staff.pin == punch.pin)).first()
+    staff = punch_owner(session=session, punch=punch)
     event: dict[str, Any] = {"id": punch.id, "time": local.strftime("%H:%M:%S"), "date": local.date().isoformat(),
                              "staff_id": staff.id if staff else None,
                              "name": staff.full_name if staff else translate("kiosk.unknown", language),
@@ -75,26 +97,28 @@ def describe_punch(*, session: Session, punch: Punch, language: str) -> dict[str
     return event
 
 
-def _poll(after_id: int, language: str) -> tuple[int, list[dict[str, Any]]]:
+def _poll(after_id: int, language: str, scope: StreamScope) -> tuple[int, list[dict[str, Any]]]:
     with Session(get_engine(), expire_on_commit=False) as session:
         if after_id < 0:
             return latest_punch_id(session=session), []
         rows = punches_after(session=session, after_id=after_id)
-        events = [describe_punch(session=session, punch=row, language=language) for row in rows]
-        return (rows[-1].id if rows else after_id), events  # type: ignore[return-value]
+        events = [describe_punch(session=session, punch=row, language=language) for row in rows
+                  if scope.admits(row, punch_owner(session=session, punch=row))]
+        return (rows[-1].id or after_id if rows else after_id), events
 
 
-async def punch_events(request: Request, *, after_id: int, language: str) -> AsyncIterator[str]:
-    """SSE frames, one per new punch; `after_id` < 0 means 'from now on'."""
+async def punch_events(request: Request, *, after_id: int, language: str,
+                       scope: StreamScope) -> AsyncIterator[str]:
+    """SSE frames, one per new punch the scope admits; `after_id` < 0 means 'from now on'."""
     loop = asyncio.get_running_loop()
     started = last_beat = loop.time()
-    after_id, _ = await to_thread.run_sync(_poll, after_id, language) if after_id < 0 else (after_id, [])
+    after_id, _ = await to_thread.run_sync(_poll, after_id, language, scope) if after_id < 0 else (after_id, [])
     # The id makes a reconnecting browser resume here (Last-Event-ID) even if no punch came yet.
     yield f"retry: 1000\nid: {after_id}\nevent: ready\ndata: {after_id}\n\n"
     while loop.time() - started < STREAM_SECONDS:
         if await request.is_disconnected():
             return
-        after_id, events = await to_thread.run_sync(_poll, after_id, language)
+        after_id, events = await to_thread.run_sync(_poll, after_id, language, scope)
         for event in events:
             yield f"id: {event['id']}\nevent: punch\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
         if loop.time() - last_beat >= HEARTBEAT_SECONDS:

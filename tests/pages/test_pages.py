@@ -201,3 +201,47 @@ def test_a_department_head_sees_and_decides_for_their_department_only(client: Te
     session.refresh(own)
     session.refresh(other)
     assert (own.status, own.decided_by, other.status) == ("approved", "user:truongphong", "pending")
+
+
+def _stream_ids(server: str, username: str, url: str, until: int) -> list[int]:
+    """The punch ids a user's live stream carries, up to the punch `until` (which it must not carry)."""
+    import httpx
+
+    seen: list[int] = []
+    with httpx.Client(base_url=server, timeout=10) as client:
+        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
+        with client.stream("GET", url) as stream:
+            frame: dict[str, str] = {}
+            for line in stream.iter_lines():
+                if line:
+                    name, _, value = line.partition(": ")
+                    frame[name] = value
+                    continue
+                if frame.get("event") == "punch":
+                    if int(frame["id"]) == until:
+                        break
+                    seen.append(int(frame["id"]))
+                frame = {}
+    return seen
+
+
+def test_live_stream_carries_only_the_viewers_units_and_the_chosen_door(server: str, session: Session) -> None:
+    office = seed_office(session)
+    add_user(session, "truongphong", "head", unit=office.office)
+    add_user(session, "phongtc", "personnel", unit=office.root)
+    at = datetime.combine(DAY, datetime.min.time())
+    punch_at(session, office.late, at.replace(hour=18), device="DOOR-B")
+    punch_at(session, office.punctual, at.replace(hour=18, minute=5), device="DOOR-B")
+    punch_at(session, office.late, at.replace(hour=19), device="MARKER")  # the head's stream ends here
+    punch_at(session, office.missing, at.replace(hour=19, minute=5), device="DOOR-B")  # the door's ends here
+    session.commit()
+    rows = punches_after(session=session, after_id=0)
+    head_end, door_end = rows[-2].id, rows[-1].id
+    owners = {p.id: (p.staff_id, p.device_serial) for p in rows}
+    office_ids = {office.late.id, office.missing.id}
+    head = _stream_ids(server, "truongphong", "/live/punches?after=0", until=head_end)
+    assert head == [i for i in sorted(owners) if i < head_end and owners[i][0] in office_ids]
+    assert len(head) == 8  # the late person's 4 + 1 at door B, the other's 3; none of the economy person's
+    door = _stream_ids(server, "phongtc", "/live/punches?after=0&device=DOOR-B", until=door_end)
+    assert door == [i for i in sorted(owners) if i < door_end and owners[i][1] == "DOOR-B"]
+    assert len(door) == 2

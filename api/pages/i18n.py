@@ -189,6 +189,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dev.none": ("Chưa có thiết bị nào.", "No devices yet."),
     "dev.action_done": ("{action}: xong. {detail}", "{action}: done. {detail}"),
     "dev.action_failed": ("{action}: không thành công: {detail}", "{action} failed: {detail}"),
+    "dev.kiosk": ("Mở màn hình cửa của máy này", "Open this door's kiosk screen"),
     "dev.disabled": ("Đã tắt", "Disabled"),
     "devkind.zk_pull": ("Máy chấm công (kéo dữ liệu)", "Terminal (pull)"),
     "devkind.zk_push": ("Máy chấm công (tự gửi)", "Terminal (push)"),

@@ -10,7 +10,8 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from devices import zkproto as zk
-from devices.simulator import Faults, Reply, SimSession, SimTerminal, TerminalConfig, generate
+from devices.sim_protocol import Reply, SimSession
+from devices.simulator import Faults, SimTerminal, TerminalConfig, generate
 from devices.zkproto import Packet, RawPunch
 
 

@@ -13,7 +13,8 @@ from zk.exception import ZKErrorResponse, ZKNetworkError
 
 from devices import zkproto
 from devices.errors import DeviceUnreachable
-from devices.simulator import SimSession, SimTerminal, TerminalConfig, generate
+from devices.sim_protocol import SimSession
+from devices.simulator import SimTerminal, TerminalConfig, generate
 from devices.terminal import TerminalParams
 from devices.zk_pull import open_pyzk
 from devices.zkproto import Packet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,10 +48,15 @@ class FaceEngine:
         self._fr = _face_recognition()
         self.landmarks = landmarks
         self.jitters = jitters
+        # dlib's models keep per-call state (the network's layer outputs): one call at a time, since
+        # the API runs uploads on a thread pool.
+        self._lock = threading.Lock()
 
     def detect(self, rgb: np.ndarray, *, upsample: int = 1) -> list[FaceBox]:
         """Faces found by dlib's HOG detector, largest first."""
-        boxes = [FaceBox(*loc) for loc in self._fr.face_locations(rgb, upsample, "hog")]
+        with self._lock:
+            locations = self._fr.face_locations(rgb, upsample, "hog")
+        boxes = [FaceBox(*loc) for loc in locations]
         return sorted(boxes, key=lambda b: b.height * b.width, reverse=True)
 
     def detect_downscaled(self, rgb: np.ndarray, *, max_width: int, upsample: int) -> list[FaceBox]:
@@ -66,9 +72,10 @@ class FaceEngine:
         """One 128-d float32 encoding per box, shape (len(boxes), 128)."""
         if not boxes:
             return np.empty((0, 128), dtype=np.float32)
-        encodings = self._fr.face_encodings(
-            rgb, [b.as_css() for b in boxes], num_jitters=self.jitters, model=self.landmarks
-        )
+        with self._lock:
+            encodings = self._fr.face_encodings(
+                rgb, [b.as_css() for b in boxes], num_jitters=self.jitters, model=self.landmarks
+            )
         return np.asarray(encodings, dtype=np.float32).reshape(len(boxes), 128)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, or_
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from attendance.errors import AttendanceError
@@ -101,7 +102,12 @@ class Poller:
             while not stop.is_set():
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     break
-                for device_id in self.device_ids(due_only=True):
+                try:
+                    due = self.device_ids(due_only=True)
+                except SQLAlchemyError as err:  # the database restarting must not end the poller
+                    log.warning("poller: cannot read devices: %s", err)
+                    due = []
+                for device_id in due:
                     with self._lock:
                         if device_id in self._running or len(self._running) >= self.workers:
                             continue

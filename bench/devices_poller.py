@@ -1,4 +1,7 @@
-"""50 simulated terminals with 2,000 punches each, polled concurrently by one poller."""
+"""50 simulated terminals with 2,000 punches each, polled concurrently by one poller.
+
+Usage: .venv/bin/python bench/devices_poller.py [N] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ def main() -> None:
     from devices.service import add_device
     from devices.sim_server import start_simulator
 
-    workers = int(sys.argv[1]) if len(sys.argv) > 1 else 16
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    workers = int(args[0]) if args else 16
     handle = start_simulator(count=TERMINALS, users=40, punches=PUNCHES, punch_format=16)
     try:
         engine = get_engine()

@@ -1,4 +1,7 @@
-"""A terminal holding 100,000 punches (16-byte format): full TCP pull + ingest, then a re-poll with nothing new."""
+"""A terminal holding 100,000 punches (16-byte format): full TCP pull + ingest, then a re-poll with nothing new.
+
+Usage: .venv/bin/python bench/devices_pull.py [N] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devices_common import fresh_database, table  # noqa: E402
 
-PUNCHES = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+PUNCHES = int(ARGS[0]) if ARGS else 100_000
 
 
 def main() -> None:

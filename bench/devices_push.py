@@ -1,4 +1,7 @@
-"""ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn), punches/s ingested."""
+"""ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn), punches/s ingested.
+
+Usage: .venv/bin/python bench/devices_push.py [N] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devices_common import fresh_database, table  # noqa: E402
 
-UPLOADS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+UPLOADS = int(ARGS[0]) if ARGS else 200
 LINES = 100
 SERIALS = ["PUSH0001", "PUSH0002", "PUSH0003", "PUSH0004"]
 

@@ -41,9 +41,8 @@ class PyzkTerminal:
         finally:
             if spare is not None and spare is not getattr(self._zk, "_ZK__sock", None):
                 spare.close()
-        if params.transport == "tcp":
-            # pyzk loops forever on recv() == b"" when a terminal closes mid-transfer.
-            self._zk._ZK__sock = _EofRaisingSocket(self._zk._ZK__sock)  # type: ignore[attr-defined]
+        self._sock = _GuardedSocket(self._zk._ZK__sock, tcp=params.transport == "tcp")  # type: ignore[attr-defined]
+        self._zk._ZK__sock = self._sock  # type: ignore[attr-defined]
 
     def status(self) -> TerminalStatus:
         before = datetime.now(UTC)
@@ -117,14 +116,20 @@ class PyzkTerminal:
         """Receive live punches until `until` (aware), handing each to `on_punch`."""
         events = self._call(lambda: self._zk.live_capture(new_timeout=1))
         finished = object()
-        while True:
-            event: Any = self._call(lambda: next(events, finished))
-            if event is finished:
-                return
-            if datetime.now(UTC) >= until:
-                self._zk.end_live_capture = True
-            if event is None:
-                continue
+        self._sock.live = True
+        try:
+            while True:
+                event: Any = self._call(lambda: next(events, finished))
+                if event is finished:
+                    return
+                self._deliver(event, until, on_punch)
+        finally:
+            self._sock.live = False
+
+    def _deliver(self, event: Any, until: datetime, on_punch: Callable[[TerminalPunch], None]) -> None:
+        if datetime.now(UTC) >= until:
+            self._zk.end_live_capture = True
+        if event is not None:
             raw = zkproto.encode_time(event.timestamp)
             on_punch(TerminalPunch(str(event.user_id), event.timestamp, raw, event.status, event.punch))
 
@@ -186,17 +191,38 @@ class PyzkTerminal:
             sock.close()
 
 
-class _EofRaisingSocket:
-    """A TCP socket whose recv raises at end of stream instead of returning b"" forever."""
+class _GuardedSocket:
+    """pyzk's socket, guarded against two endless loops of pyzk 0.9.
 
-    def __init__(self, sock: socket.socket) -> None:
+    recv() == b"" at the end of a TCP stream (a terminal closing mid-transfer) raises instead of
+    being retried forever; a live event of a size pyzk does not know (it handles 12, 32, 36 and
+    >= 52 bytes) is padded to 52 bytes when it carries the 24-byte user id layout, and refused
+    otherwise, instead of spinning in live_capture.
+    """
+
+    def __init__(self, sock: socket.socket, *, tcp: bool) -> None:
         self._sock = sock
+        self._tcp = tcp
+        self.live = False
 
     def recv(self, size: int) -> bytes:
         data = self._sock.recv(size)
-        if not data and size > 0:
+        if self._tcp and not data and size > 0:
             raise ConnectionResetError("connection closed by the terminal")
+        if self.live:
+            data = self._fit_event(data)
         return data
+
+    def _fit_event(self, data: bytes) -> bytes:
+        head = 16 if self._tcp else 8
+        if len(data) < head + 2 or struct.unpack("<H", data[head - 8 : head - 6])[0] != zkproto.CMD_REG_EVENT:
+            return data
+        size = len(data) - head
+        if size in (12, 32, 36) or size >= 52 or size < 12:
+            return data
+        if size > 32:
+            return data + b"\x00" * (52 - size)
+        raise ConnectionAbortedError(f"live event of {size} bytes: layout unknown")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)

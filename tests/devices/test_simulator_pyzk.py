@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from zk import ZK
@@ -14,6 +14,7 @@ from zk.exception import ZKErrorResponse, ZKNetworkError
 from devices import zkproto
 from devices.errors import DeviceUnreachable
 from devices.sim_protocol import SimSession
+from devices.sim_server import start_simulator
 from devices.simulator import SimTerminal, TerminalConfig, generate
 from devices.terminal import TerminalParams
 from devices.zk_pull import open_pyzk
@@ -222,3 +223,26 @@ def test_named_staff_and_format_limits() -> None:
     assert sorted(p.user_id for p in term.punches) == ["NV-01", "NV-01", "NV-02", "NV-02"]
     with pytest.raises(ValueError, match="numeric"):
         SimTerminal(TerminalConfig(user_format=72, punch_format=16)).add_user("NV-01")
+
+
+@pytest.mark.parametrize("udp", TRANSPORTS)
+@pytest.mark.parametrize("event_size", [32, 40, 52])
+def test_adapter_survives_live_event_sizes_pyzk_does_not_know(udp, event_size) -> None:
+    """pyzk 0.9 spins forever on a 40-byte event; the adapter pads it to a size pyzk parses."""
+    term = SimTerminal(TerminalConfig(punch_format=40, event_size=event_size))
+    generate(term, users=3, punches=0)
+    handle = start_simulator(terminals=[term])
+    received: list[tuple[str, int]] = []
+    try:
+        params = TerminalParams(host=handle.host, port=handle.port, transport="udp" if udp else "tcp", timeout=5)
+        with open_pyzk(params) as terminal:
+            def punch_soon() -> None:
+                assert term.wait_for_listener(10)
+                term.add_punch("2", status=1)
+
+            threading.Thread(target=punch_soon, daemon=True).start()
+            until = datetime.now(UTC) + timedelta(seconds=2)
+            terminal.listen(until=until, on_punch=lambda p: received.append((p.pin, p.status)))
+    finally:
+        handle.stop()
+    assert received == [("2", 1)]

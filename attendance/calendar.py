@@ -17,7 +17,7 @@ import holidays
 from sqlmodel import Session, col, select
 
 from attendance import audit
-from attendance.errors import InvalidInput, InvalidSchedule, OverlappingSchedule, UnknownUnit
+from attendance.errors import InvalidInput, InvalidSchedule, NotFound, OverlappingSchedule, UnknownUnit
 from attendance.models import CalendarException, ExceptionKind, Schedule, Unit
 from attendance.org import ancestors
 from attendance.rules import DaySchedule, SessionName, SessionTimes
@@ -52,7 +52,9 @@ class ScheduleSpec:
 def national_days(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """National holidays (Vietnamese names) and make-up working Saturdays for one year."""
     calendar = holidays.country_holidays("VN", years=year, language="vi")
-    return dict(calendar.items()), frozenset(getattr(calendar, "weekend_workdays", ()) or ())
+    # weekend_workdays lists make-up days of every year the library knows: keep this year's.
+    makeup = frozenset(d for d in (getattr(calendar, "weekend_workdays", ()) or ()) if d.year == year)
+    return {d: name for d, name in calendar.items() if d.year == year}, makeup
 
 
 class UnitCalendar:
@@ -177,6 +179,18 @@ def add_exception(*, session: Session, day: date, kind: str, name: str = "", uni
     audit.record(session=session, actor=actor, action="calendar.exception", entity="calendar_exception",
                  entity_id=row.id, after=audit.snapshot(row))
     return row
+
+
+def remove_exception(*, session: Session, exception_id: int, actor: str, reason: str | None = None) -> None:
+    """Delete an admin's calendar entry made in error (the national holidays come back as they were)."""
+    row = session.get(CalendarException, exception_id)
+    if row is None:
+        raise NotFound(f"no calendar exception with id {exception_id}")
+    before = audit.snapshot(row)
+    session.delete(row)
+    session.flush()
+    audit.record(session=session, actor=actor, action="calendar.exception.remove", entity="calendar_exception",
+                 entity_id=exception_id, before=before, reason=reason)
 
 
 def parse_workdays(value: str | Iterable[int]) -> frozenset[int]:

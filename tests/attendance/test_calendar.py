@@ -73,3 +73,19 @@ def test_admin_swap_and_scoped_exceptions(session) -> None:
     assert day_schedule(session=session, unit=desk, day=date(2026, 9, 2)).workday
     assert not day_schedule(session=session, unit=office, day=date(2026, 9, 2)).workday
     assert not day_schedule(session=session, unit=commune, day=date(2026, 9, 2)).workday
+
+
+def test_removing_a_mistaken_exception_restores_the_day(session) -> None:
+    from sqlmodel import select
+
+    from attendance.calendar import national_days, remove_exception
+    from attendance.models import AuditEntry
+
+    unit = make_unit(session)
+    wrong = add_exception(session=session, day=date(2026, 11, 27), kind="holiday", name="nhầm", actor="hr")
+    assert not day_schedule(session=session, unit=unit, day=date(2026, 11, 27)).workday
+    remove_exception(session=session, exception_id=wrong.id, actor="hr", reason="nhập nhầm")
+    assert day_schedule(session=session, unit=unit, day=date(2026, 11, 27)).workday
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "calendar.exception.remove")).one()
+    _, makeup = national_days(2026)
+    assert all(d.year == 2026 for d in makeup) and date(2026, 8, 22) in makeup

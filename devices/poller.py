@@ -189,18 +189,21 @@ class Poller:
 
         def on_punch(punch: TerminalPunch) -> None:
             nonlocal received
-            result = health.sync_state(session=session, device_id=device.id or 0)
+            state = health.sync_state(session=session, device_id=device.id or 0)
             ingest_terminal_punches(session=session, device=device, punches=[punch], result=IngestResult(),
                                     source=PunchSource.TERMINAL_PULL)
             # The log grew by one that is now stored: the next pull may skip it.
-            if result.synced_record_count is not None:
-                result.synced_record_count += 1
-                session.add(result)
+            if state.synced_record_count is not None:
+                state.synced_record_count += 1
+                session.add(state)
                 session.commit()
             received += 1
-            self._renew(device.id or 0)
 
-        terminal.listen(until=until, on_punch=on_punch)
+        # Listen in stretches shorter than the lease, renewing it in between.
+        stretch = timedelta(seconds=max(1.0, self.lease_seconds / 3))
+        while (now := utcnow()) < until:
+            terminal.listen(until=min(until, now + stretch), on_punch=on_punch)
+            self._renew(device.id or 0)
         return received
 
     def _renew(self, device_id: int) -> None:

@@ -23,12 +23,13 @@ from attendance.org import get_unit_by_path
 from attendance.timeutil import to_local
 from devices import adms, health, lease
 from devices.clear import safe_clear_log
+from devices.errors import BadDeviceInput
 from devices.poller import Poller, PollOutcome
 from devices.pull import terminal_params
 from devices.service import add_device, get_device, list_devices
 from devices.sim_server import start_simulator
 from devices.sync import UserSyncPlan, check_clock, set_clock, sync_users
-from devices.terminal import Terminal
+from devices.terminal import Terminal, TerminalParams
 from devices.usb import import_usb_file
 from devices.zk_pull import open_pyzk
 
@@ -63,7 +64,7 @@ def _fail(err: Exception) -> typer.Exit:
 
 @app.command("add")
 def add(
-    serial: str = typer.Argument(..., help="Số sê-ri máy (đọc trên máy hoặc bằng `devices simulate`)."),
+    serial: str | None = typer.Argument(None, help="Số sê-ri máy (bỏ trống: đọc từ máy qua --host)."),
     host: str | None = typer.Option(None, help="Địa chỉ IP/host của máy (máy kéo dữ liệu)."),
     port: int = typer.Option(4370, help="Cổng của máy."),
     transport: str = typer.Option("tcp", help="tcp | udp"),
@@ -78,6 +79,11 @@ def add(
 ) -> None:
     """Đăng ký một máy chấm công."""
     try:
+        if not serial:
+            if not host or push:
+                raise BadDeviceInput("cần số sê-ri, hoặc --host để đọc số sê-ri từ máy")
+            with open_pyzk(TerminalParams(host=host, port=port, transport=transport, comm_key=comm_key)) as term:
+                serial = term.status().serial
         with session_scope() as session:
             unit_id = get_unit_by_path(session=session, path=unit).id if unit else None
             device = add_device(session=session, serial=serial, actor=_actor(),

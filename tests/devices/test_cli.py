@@ -64,3 +64,11 @@ def test_import_usb(session, tmp_path) -> None:
     assert first.exit_code == 1 and "lưu mới 1" in first.stdout and "dòng 2" in first.stdout
     again = run("import-usb", str(file), "--device", "USB-1")
     assert "lưu mới 0, trùng 1" in again.stdout
+
+
+def test_add_reads_the_serial_from_the_terminal(session, simulator) -> None:
+    handle = simulator(users=1, punches=0, serial_prefix="ABC")
+    added = run("add", "--host", handle.host, "--port", str(handle.port))
+    assert added.exit_code == 0 and "ABC0000000001" in added.stdout
+    assert session.exec(select(Device)).one().serial == "ABC0000000001"
+    assert run("add", "--push").exit_code == 2

@@ -127,8 +127,10 @@ def _day(rng: random.Random, day: date) -> list[datetime]:
     roll = rng.random()
     if roll < 0.01:
         return []  # absent
-    times = [dtime(7, 20), dtime(11, 32), dtime(13, 24), dtime(17, 3)]
-    moments = [datetime.combine(day, t) + timedelta(seconds=rng.randint(-600, 400)) for t in times]
+    # Arrive a little early, leave a little late: faults come only from the rolls below.
+    times = [dtime(7, 20), dtime(11, 33), dtime(13, 22), dtime(17, 4)]
+    moments = [datetime.combine(day, t) + timedelta(seconds=rng.randint(-400, 180) if i % 2 == 0
+                                                    else rng.randint(0, 600)) for i, t in enumerate(times)]
     if roll < 0.04:
         moments[0] += timedelta(minutes=rng.randint(10, 40))  # late
     elif roll < 0.06:

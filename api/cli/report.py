@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -160,6 +160,6 @@ def _export(kind: ReportKind, unit: str, month: str, fmt: ReportFormat, output: 
     console.print(f"Đã ghi {target} ({len(result.content):,} byte).")
 
 
-def _fail(err: AttendanceError) -> None:
+def _fail(err: AttendanceError) -> NoReturn:
     console.print(f"[red]Lỗi:[/red] {err}")
     raise typer.Exit(2) from err

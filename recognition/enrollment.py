@@ -15,10 +15,10 @@ from attendance.models import Staff
 from attendance.staff import get_staff
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
-from recognition import quality
+from recognition import identity, quality
 from recognition.crypto import TemplateCipher
 from recognition.engine import MODEL_NAME, FaceEngine
-from recognition.errors import ConsentRequired, PhotoRejected, TooManyTemplates
+from recognition.errors import ConsentRequired, TooManyTemplates
 from recognition.gallery import Gallery, GalleryPerson
 from recognition.imaging import Limits, decode_photo
 from recognition.models import FaceConsent, FacePhoto, FaceTemplate
@@ -157,7 +157,10 @@ def enroll_photo(
             "hãy xoá các mẫu cũ trước khi đăng ký ảnh mới"
         )
     sample = extract_sample(data, engine=engine, policy=policy, language=language)
-    _check_identity(session, cipher, policy, staff_id, sample.encoding, language)
+    gallery, state = identity.current_gallery(
+        session, lambda: load_gallery(session=session, cipher=cipher, active_only=False)
+    )
+    identity.check(gallery, policy, staff_id, sample.encoding, language)
     template = FaceTemplate(
         staff_id=staff_id,
         consent_id=int(consent.id or 0),
@@ -170,6 +173,8 @@ def enroll_photo(
     )
     session.add(template)
     session.flush()
+    person = GalleryPerson(staff_id, staff.pin or staff.code, staff.code, staff.full_name)
+    identity.remember(session, state, gallery.with_encoding(person, sample.encoding), template)
     kept = policy.keep_photos if keep_photo is None else keep_photo
     if kept:
         session.add(
@@ -278,31 +283,6 @@ def _template_count(session: Session, staff_id: int) -> int:
             select(func.count()).select_from(FaceTemplate).where(FaceTemplate.staff_id == staff_id)
         ).one()
     )
-
-
-def _check_identity(
-    session: Session,
-    cipher: TemplateCipher,
-    policy: FacePolicy,
-    staff_id: int,
-    encoding: np.ndarray,
-    language: str,
-) -> None:
-    """Refuse a face that is someone else's or unlike the person's own templates (wrong person)."""
-    gallery = load_gallery(session=session, cipher=cipher, active_only=False)
-    if not len(gallery):
-        return
-    distances = gallery.person_distances(encoding)[0]
-    for person, distance in zip(gallery.people, distances, strict=True):
-        if person.staff_id == staff_id and distance > policy.threshold:
-            raise PhotoRejected("not_same_person", language=language, distance=round(float(distance), 2))
-    others = [(d, p) for p, d in zip(gallery.people, distances, strict=True) if p.staff_id != staff_id]
-    if others:
-        distance, person = min(others, key=lambda item: item[0])
-        if distance <= policy.threshold:
-            raise PhotoRejected(
-                "other_person", language=language, name=person.full_name, distance=round(float(distance), 2)
-            )
 
 
 def export_gallery(

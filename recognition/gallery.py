@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,21 @@ class Gallery:
     def __len__(self) -> int:
         return len(self.people)
 
+    def entries(self) -> Iterator[tuple[GalleryPerson, np.ndarray]]:
+        """Each person with their (k, 128) encodings."""
+        ends = [*self.starts[1:], len(self.encodings)] if self.people else []
+        for person, start, end in zip(self.people, self.starts, ends, strict=True):
+            yield person, self.encodings[start:end]
+
+    def with_encoding(self, person: GalleryPerson, encoding: np.ndarray) -> Gallery:
+        """A new gallery with one more encoding for `person` (added if new)."""
+        entries = list(self.entries())
+        for index, (known, block) in enumerate(entries):
+            if known.staff_id == person.staff_id:
+                entries[index] = (known, np.vstack([block, encoding.reshape(1, DIM)]))
+                return Gallery(entries)
+        return Gallery([*entries, (person, encoding.reshape(1, DIM))])
+
     def person_distances(self, encodings: np.ndarray) -> np.ndarray:
         """Distance of each query to each person (min over the person's encodings): (queries, people)."""
         queries = np.asarray(encodings, dtype=np.float32).reshape(-1, DIM)
@@ -77,9 +92,8 @@ class Gallery:
     def to_payload(self) -> dict[str, Any]:
         """A JSON-able copy for cameras (encodings as base64 little-endian float32)."""
         people = []
-        ends = [*self.starts[1:], len(self.encodings)] if self.people else []
-        for person, start, end in zip(self.people, self.starts, ends, strict=True):
-            block = self.encodings[start:end].astype("<f4")
+        for person, encodings in self.entries():
+            block = encodings.astype("<f4")
             people.append(
                 {
                     "staff_id": person.staff_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -12,10 +13,11 @@ from sqlmodel import Session, select
 from attendance.models import AuditEntry, Staff
 from attendance.staff import mark_left
 from config.settings import FacePolicy
-from recognition import enrollment
+from recognition import enrollment, identity
 from recognition.crypto import cipher_from_settings
 from recognition.engine import FaceEngine
 from recognition.errors import ConsentRequired, PhotoRejected, TooManyTemplates
+from recognition.gallery import Gallery
 from recognition.models import FaceConsent, FacePhoto, FaceTemplate
 from tests.factories import make_staff
 
@@ -144,3 +146,28 @@ def test_people_who_left_are_erased(
     assert [(e.staff_id, e.templates) for e in erased] == [(leaving.id, 1)]
     remaining = session.exec(select(FaceTemplate.staff_id)).all()
     assert remaining == [staying.id]
+
+
+def test_identity_gallery_is_reloaded_only_when_the_templates_change(
+    session: Session, faces_root: Path, face_engine: FaceEngine, face_policy: FacePolicy
+) -> None:
+    loads: list[int] = []
+
+    def load() -> Gallery:
+        loads.append(1)
+        return enrollment.load_gallery(session=session, cipher=cipher_from_settings(), active_only=False)
+
+    staff = make_staff(session, full_name="Barack Obama")
+    _consent(session, staff)
+    identity.current_gallery(session, load)
+    identity.current_gallery(session, load)
+    assert len(loads) == 1  # nothing changed in between
+    _enroll(session, staff, faces_root / "train/obama/obama.jpg", face_engine, face_policy)
+    _enroll(session, staff, faces_root / "train/obama/obama2.jpg", face_engine, face_policy)
+    cached, _ = identity.current_gallery(session, load)
+    assert len(loads) == 1  # the enrollments updated the cached copy
+    fresh = load()
+    np.testing.assert_array_equal(cached.encodings, fresh.encodings)
+    enrollment.erase_faces(session=session, staff_id=staff.id or 0, actor="hr", reason="test")
+    after, _ = identity.current_gallery(session, load)
+    assert len(loads) == 3 and len(after) == 0

@@ -16,9 +16,41 @@ from _faces import FACES, ms, one_core
 from bench._db import scratch_database, table
 
 
+def _existing_gallery(session, unit_id: int, people: int, cipher) -> None:  # type: ignore[no-untyped-def]
+    """People already enrolled: staff, consent and 5 encrypted random templates each, inserted directly."""
+    import numpy as np
+
+    from attendance.models import Staff
+    from attendance.timeutil import utcnow
+    from recognition.models import FaceConsent, FaceTemplate
+
+    rng = np.random.default_rng(5)
+    now = utcnow()
+    staff = [Staff(code=f"BG{i:05d}", full_name=f"Người {i}", unit_id=unit_id) for i in range(people)]
+    session.add_all(staff)
+    session.flush()
+    consents = [FaceConsent(staff_id=s.id, given_at=now, recorded_by="bench", method="bench") for s in staff]
+    session.add_all(consents)
+    session.flush()
+    session.add_all(
+        FaceTemplate(
+            staff_id=c.staff_id,
+            consent_id=c.id,
+            model="bench",
+            created_at=now,
+            created_by="bench",
+            encoding=cipher.seal_encoding(rng.normal(0, 0.09, 128), staff_id=c.staff_id),
+        )
+        for c in consents
+        for _ in range(5)
+    )
+    session.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--enrolled", type=int, default=2000, help="people already enrolled (5 templates each)")
     args = parser.parse_args()
     pinned = one_core()
 
@@ -48,6 +80,7 @@ def main() -> None:
             }
             for staff_id in ids.values():
                 enrollment.record_consent(session=session, staff_id=staff_id, actor="bench", method="bench")
+            _existing_gallery(session, unit.id or 0, args.enrolled, cipher)
         started, started_cpu = time.perf_counter(), time.process_time()
         for _ in range(args.rounds):
             for name, data in photos:
@@ -68,7 +101,8 @@ def main() -> None:
                     enrollment.erase_faces(session=session, staff_id=staff_id, actor="bench", reason="bench round")
         elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     table(
-        f"Batch enrollment of the shared train/ photos ({pinned}, load average {os.getloadavg()[0]:.1f})",
+        f"Batch enrollment of the shared train/ photos beside {args.enrolled:,} enrolled people "
+        f"({pinned}, load average {os.getloadavg()[0]:.1f})",
         ["figure", "value"],
         [
             ["photos enrolled", len(per_photo)],

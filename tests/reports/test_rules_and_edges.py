@@ -133,3 +133,15 @@ def test_a_formula_looking_name_stays_text_in_xlsx_and_csv(session) -> None:
     cell = workbook(render(data, "xlsx"))["Cá nhân"].cell(7, 3)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x","Bấm")', "s")
     assert "'=HYPERLINK" in render(data, "csv").decode("utf-8-sig")
+
+
+def test_a_unit_without_people_still_gets_every_file(session) -> None:
+    from attendance.reports.export import render
+
+    make_unit(session, "UBND xã Trống")
+    session.commit()
+    for kind in ("discipline", "timesheet"):
+        data = report_data(session=session, kind=kind, unit_path="UBND xã Trống", month="2026-03",
+                           now=datetime(2026, 4, 2, tzinfo=UTC))
+        for fmt in ("json", "csv", "xlsx", "pdf"):
+            assert render(data, fmt)

@@ -26,6 +26,7 @@ from recognition.evaluation import photos_in
 
 app = typer.Typer(no_args_is_help=True, help="Face enrollment, listing, erasure and evaluation.")
 console = Console()
+OUTCOMES = {"correct": "đúng", "false_accept": "nhận nhầm", "false_reject": "bỏ sót", "no_face": "không thấy mặt"}
 
 
 @app.command()
@@ -189,10 +190,13 @@ def evaluate(
         report = run_evaluation(
             dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
         )
-    table = Table("Ảnh", "Đúng là", "Nhận ra", "Khoảng cách", "Kết quả")
+    table = Table("Đúng là", "Nhận ra", "Khoảng cách", "Kết quả")
+    table.add_column("Ảnh", overflow="fold")
     for r in report.results:
         distance = f"{r.distance:.3f}" if r.distance is not None else "—"
-        table.add_row(r.path, r.expected or "(không đăng ký)", r.predicted or "(không rõ)", distance, r.outcome)
+        table.add_row(
+            r.expected or "(không đăng ký)", r.predicted or "(không rõ)", distance, OUTCOMES[r.outcome], r.path
+        )
     console.print(table)
     for path, reason in report.refused:
         console.print(f"Ảnh đăng ký bị từ chối {path}: {reason}")

@@ -75,11 +75,8 @@ def receive_attlog(*, session: Session, device: Device, body: str, stamp: str | 
     rejected = {r.index for r in ingest.rejected}
     errors = list(parsed.errors)
     errors += [LineError(parsed.punches[r.index].line, "", r.reason) for r in ingest.rejected]
-    state = health.sync_state(session=session, device_id=device.id or 0)
-    if stamp and stamp.isdigit() and len(stamp) <= 32:
-        state.attlog_stamp = stamp
-        session.add(state)
-    _note_upload(session, device, errors)
+    if _note_upload(session, device, errors):
+        _save_stamp(session, device, attlog=stamp)
     return UploadResult(accepted=len(punches) - len(rejected), errors=sorted(errors, key=lambda e: e.line),
                         ingest=ingest)
 
@@ -110,11 +107,8 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
             result.accepted += 1
         else:
             result.errors.append(LineError(number, line[:200], f"loại dòng không biết: {kind[:20]!r}"))
-    state = health.sync_state(session=session, device_id=device.id or 0)
-    if stamp and stamp.isdigit() and len(stamp) <= 32:
-        state.operlog_stamp = stamp
-        session.add(state)
-    _note_upload(session, device, result.errors)
+    if _note_upload(session, device, result.errors):
+        _save_stamp(session, device, operlog=stamp)
     return result
 
 
@@ -183,7 +177,8 @@ def queue_user_sync(*, session: Session, device: Device, actor: str, dry_run: bo
     return plan
 
 
-def _note_upload(session: Session, device: Device, errors: list[LineError]) -> None:
+def _note_upload(session: Session, device: Device, errors: list[LineError]) -> bool:
+    """Record the upload in the device's health; True when that was written (not throttled)."""
     if errors:
         first = errors[0]
         health.record_failure(session=session, device=device,
@@ -191,16 +186,28 @@ def _note_upload(session: Session, device: Device, errors: list[LineError]) -> N
         device.last_contact_at = device.last_error_at
         session.add(device)
         session.flush()
-    else:
-        _seen(session, device)
+        return True
+    return _seen(session, device)
 
 
-def _seen(session: Session, device: Device) -> None:
+def _seen(session: Session, device: Device) -> bool:
     """Record a good contact, at most every few seconds (terminals call several times a second)."""
     last = device.last_success_at
     if device.last_error is None and last is not None and utcnow() - last < HEALTH_WRITE_INTERVAL:
-        return
+        return False
     health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
+    return True
+
+
+def _save_stamp(session: Session, device: Device, *, attlog: str | None = None, operlog: str | None = None) -> None:
+    # Stamps only spare the terminal resending; saved with the (throttled) health write, since
+    # anything resent after a lost stamp is deduplicated by the ledger anyway.
+    state = health.sync_state(session=session, device_id=device.id or 0)
+    if attlog and attlog.isdigit() and len(attlog) <= 32:
+        state.attlog_stamp = attlog
+    if operlog and operlog.isdigit() and len(operlog) <= 32:
+        state.operlog_stamp = operlog
+    session.add(state)
 
 
 def _upsert_user(session: Session, device_id: int, pin: str, name: str, privilege: int, card: str | None,

@@ -134,7 +134,9 @@ def main() -> None:
                     time.sleep(0.1)
             path = f"/api/units/{unit_id}/board?day={DAY.isoformat()}"
             size = len(httpx.get(base + path, headers={"Authorization": f"Bearer {token}"}).content)
+            cpu_before = time.process_time()
             latencies = asyncio.run(hammer(base, path, token, args.seconds, args.clients))
+            client_cpu = time.process_time() - cpu_before
             server_side = _server_share(httpx.get(f"{base}/metrics").text)
         finally:
             server.terminate()
@@ -146,6 +148,7 @@ def main() -> None:
           ["requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "target p95"],
           [[len(latencies), f"{len(latencies) / args.seconds:.1f}", f"{q[49]:.1f}", f"{q[94]:.1f}",
             f"{q[98]:.1f}", f"{latencies[-1]:.1f}", "<= 150 ms"]])
+    print(f"  the load generator itself used {client_cpu:.1f} s of CPU in {args.seconds:.0f} s, on the same cores")
     print("  server-side (uvicorn's own histogram, without the client): "
           + ", ".join(f"{share:.0%} <= {int(bound * 1000)} ms" for bound, share in server_side))
 

@@ -261,7 +261,7 @@ def simulate(
         signal.signal(sig, lambda *_: stop.set())
     for term, bound in zip(handle.terminals, handle.ports, strict=True):
         console.print(f"Máy giả lập {term.config.serial} tại {host}:{bound} (tcp+udp), "
-                      f"{len(term.users)} người dùng, {len(term.punches)} bản ghi.")
+                      f"{len(term.users)} người dùng, {len(term.punches)} bản ghi.", soft_wrap=True)
     console.print("Ctrl+C để dừng.", highlight=False)
     try:
         while not stop.wait(0.5):

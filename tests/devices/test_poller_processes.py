@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
+from zk import ZK
 
 from attendance.models import Punch
 from devices import zkproto
@@ -68,3 +70,28 @@ def test_poller_killed_mid_ingest_loses_and_duplicates_nothing(session, simulato
     rows = session.exec(select(Punch.pin, Punch.device_time).where(Punch.device_serial == device.serial)).all()
     assert len(rows) == 8000
     assert {(pin, t) for pin, t in rows} == expected
+
+
+@pytest.mark.db_independent
+def test_simulate_command_serves_until_interrupted() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli.main", "devices", "simulate", "--port", str(port),
+                             "--users", "3", "--punches", "7", "--count", "2", "--punch-format", "40"],
+                            cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().decode() for _ in range(2)]
+        assert all("Máy giả lập" in line for line in lines), lines
+        for offset, udp in ((0, False), (1, True)):
+            conn = ZK("127.0.0.1", port + offset, timeout=5, force_udp=udp, ommit_ping=True).connect()
+            assert len(conn.get_attendance()) == 7
+            conn.disconnect()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)

@@ -21,7 +21,7 @@ from attendance.calendar import UnitCalendar, unit_calendar
 from attendance.leave import approved_excuses
 from attendance.models import Punch, Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
-from attendance.rules import DayResult, DaySchedule, RulePolicy, evaluate_day
+from attendance.rules import DayPlan, DayResult, DaySchedule, RulePolicy, plan_day
 from attendance.timeutil import to_utc, utcnow
 from config import get_settings
 
@@ -82,14 +82,14 @@ def evaluate_period(
     for staff_id in sorted(people, key=lambda i: (people[i].full_name, people[i].code)):
         ref = people[staff_id]
         period = PersonPeriod(ref)
+        rows = assignments[staff_id]
         for day in days:
-            unit_id = _unit_on(assignments[staff_id], day)
+            unit_id = rows[0][0] if len(rows) == 1 and _covers(rows[0], day) else _unit_on(rows, day)
             employed = unit_id is not None and _employed(ref, day)
-            schedule = calendars.day(unit_id, day)
-            local_now = calendars.local_now(unit_id, now)
-            period.days.append(evaluate_day(
-                schedule, punches.get((staff_id, day), ()), excuses.get((staff_id, day), ()), policy,
-                now=local_now, employed=employed))
+            plan = calendars.plan(unit_id, day, policy)
+            period.days.append(plan.evaluate(
+                punches.get((staff_id, day), ()), excuses.get((staff_id, day), ()),
+                now=calendars.local_now(unit_id, now), employed=employed))
             period.units.append(unit_id)
         results.append(period)
     return results
@@ -102,6 +102,8 @@ class _Calendars:
         self._session, self._units, self._start, self._end = session, units, start, end
         self._calendars: dict[int | None, UnitCalendar] = {}
         self._days: dict[tuple[int | None, date], DaySchedule] = {}
+        self._plans: dict[tuple[int | None, date], DayPlan] = {}
+        self._now: dict[int | None, datetime] = {}
         self._default_zone = ZoneInfo(get_settings().timezone)
 
     def day(self, unit_id: int | None, day: date) -> DaySchedule:
@@ -111,12 +113,22 @@ class _Calendars:
             found = self._days[key] = self._calendar(unit_id).day(day)
         return found
 
+    def plan(self, unit_id: int | None, day: date, policy: RulePolicy) -> DayPlan:
+        key = (unit_id, day)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = plan_day(self.day(unit_id, day), policy)
+        return found
+
     def zone(self, unit_id: int | None) -> ZoneInfo:
         unit = self._units.get(unit_id) if unit_id is not None else None
         return ZoneInfo(unit.timezone) if unit is not None and unit.timezone else self._default_zone
 
     def local_now(self, unit_id: int | None, now: datetime) -> datetime:
-        return now.astimezone(self.zone(unit_id)).replace(tzinfo=None)
+        found = self._now.get(unit_id)
+        if found is None:
+            found = self._now[unit_id] = now.astimezone(self.zone(unit_id)).replace(tzinfo=None)
+        return found
 
     def _calendar(self, unit_id: int | None) -> UnitCalendar:
         found = self._calendars.get(unit_id)
@@ -208,6 +220,10 @@ def _fixed_offset(zone: ZoneInfo, low: datetime, high: datetime) -> timedelta | 
         offsets.add(moment.astimezone(zone).utcoffset())
         moment += timedelta(hours=12)
     return offsets.pop() if len(offsets) == 1 else None
+
+
+def _covers(row: tuple[int, date, date | None], day: date) -> bool:
+    return row[1] <= day and (row[2] is None or day <= row[2])
 
 
 def _unit_on(rows: list[tuple[int, date, date | None]], day: date) -> int | None:

@@ -169,32 +169,51 @@ def evaluate_day(
     employed: bool = True,
 ) -> DayResult:
     """Both sessions of one person's day. `punches` and `now` are naive local times."""
-    plans = _plan(schedule, policy)
-    if not punches and not excuses:
-        # Most people-days with nothing to look at share one result (weekends, absences, not yet due).
-        over = tuple(now is None or now >= plan.end for plan in plans)
-        return _empty_day(schedule, policy, employed, over)  # type: ignore[arg-type]
-    collapsed = collapse_presses(punches, policy.duplicate_window_seconds)
-    results = []
-    for plan in plans:
-        low, high, name = plan.low, plan.high, plan.times.name
-        inside = tuple([p for p in collapsed if low <= p < high])
-        excuse = None
-        for candidate in excuses:
-            if name in candidate.sessions:
-                excuse = candidate
-                break
-        results.append(_evaluate_session(schedule, plan, inside, excuse, now=now, employed=employed))
-    return DayResult(schedule.day, results[0], results[1])
+    return plan_day(schedule, policy).evaluate(punches, excuses, now=now, employed=employed)
+
+
+class DayPlan:
+    """One day's schedule made ready for evaluating many people: session bounds and the shared
+    results of people-days with nothing to look at (weekends, absences, sessions not yet due)."""
+
+    __slots__ = ("schedule", "policy", "sessions", "_empty")
+
+    def __init__(self, schedule: DaySchedule, policy: RulePolicy) -> None:
+        self.schedule, self.policy = schedule, policy
+        self.sessions = _plan(schedule, policy)
+        self._empty: dict[tuple[bool, bool, bool], DayResult] = {}
+
+    def evaluate(self, punches: Sequence[datetime], excuses: Sequence[Excuse] = (), *,
+                 now: datetime | None = None, employed: bool = True) -> DayResult:
+        """The same result as `evaluate_day` for this plan's schedule and policy."""
+        morning_plan, afternoon_plan = self.sessions
+        if not punches and not excuses:
+            key = (employed, now is None or now >= morning_plan.end, now is None or now >= afternoon_plan.end)
+            found = self._empty.get(key)
+            if found is None:
+                found = self._empty[key] = DayResult(self.schedule.day, *(
+                    _evaluate_session(self.schedule, plan, (), None, now=None if done else plan.start,
+                                      employed=employed)
+                    for plan, done in zip(self.sessions, key[1:], strict=True)))
+            return found
+        collapsed = collapse_presses(punches, self.policy.duplicate_window_seconds)
+        results = []
+        for plan in self.sessions:
+            low, high, name = plan.low, plan.high, plan.times.name
+            inside = tuple([p for p in collapsed if low <= p < high])
+            excuse = None
+            for candidate in excuses:
+                if name in candidate.sessions:
+                    excuse = candidate
+                    break
+            results.append(_evaluate_session(self.schedule, plan, inside, excuse, now=now, employed=employed))
+        return DayResult(self.schedule.day, results[0], results[1])
 
 
 @lru_cache(maxsize=4096)
-def _empty_day(schedule: DaySchedule, policy: RulePolicy, employed: bool, over: tuple[bool, bool]) -> DayResult:
-    morning, afternoon = (
-        _evaluate_session(schedule, plan, (), None, now=None if done else plan.start, employed=employed)
-        for plan, done in zip(_plan(schedule, policy), over, strict=True)
-    )
-    return DayResult(schedule.day, morning, afternoon)
+def plan_day(schedule: DaySchedule, policy: RulePolicy) -> DayPlan:
+    """The day's plan, built once per (schedule, policy)."""
+    return DayPlan(schedule, policy)
 
 
 def _evaluate_session(

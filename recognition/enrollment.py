@@ -316,3 +316,22 @@ def erase_departed(*, session: Session, actor: str, today: date) -> list[Erasure
         for staff_id in departed
         if staff_id is not None
     ]
+
+
+def rekey(*, session: Session, old: TemplateCipher, new: TemplateCipher, actor: str) -> int:
+    """Re-seal every template and kept photo under a new key (after the service secret changes)."""
+    count = 0
+    for template in session.exec(select(FaceTemplate)):
+        encoding = old.open_encoding(template.encoding, staff_id=template.staff_id)
+        template.encoding = new.seal_encoding(encoding, staff_id=template.staff_id)
+        session.add(template)
+        count += 1
+    for photo in session.exec(select(FacePhoto)):
+        context = f"photo:{photo.staff_id}"
+        photo.data = new.seal(old.open(photo.data, context=context), context=context)
+        session.add(photo)
+    audit.record(
+        session=session, actor=actor, action="faces.rekey", entity="face_templates", after={"templates": count}
+    )
+    session.flush()
+    return count

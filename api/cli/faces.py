@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from attendance.staff import get_staff_by_code
 from config import get_settings
 from recognition import enrollment
 from recognition.camera.capture import FrameSource
-from recognition.crypto import cipher_from_settings
+from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import get_engine
 from recognition.errors import PhotoRejected
 from recognition.evaluation import evaluate as run_evaluation
@@ -175,6 +176,25 @@ def erase_departed(actor: str = typer.Option("cli", help="Who erases (audit log)
     with _errors(), session_scope() as session:
         erased = enrollment.erase_departed(session=session, actor=actor, today=today)
     console.print(f"Đã xoá dữ liệu khuôn mặt của {len(erased)} người đã nghỉ việc.")
+
+
+@app.command()
+def rekey(
+    old_secret_env: str = typer.Option(
+        "ATTENDANCE_OLD_SECRET_KEY", help="Environment variable holding the previous secret key."
+    ),
+    actor: str = typer.Option("cli", help="Who rotates the key (audit log)."),
+) -> None:
+    """Re-encrypt every face template under the current secret key, after ATTENDANCE_SECRET_KEY changed."""
+    old_secret = os.environ.get(old_secret_env)
+    if not old_secret:
+        console.print(f"[red]Lỗi:[/red] đặt khoá cũ vào biến môi trường {old_secret_env} (set the old key there)")
+        raise typer.Exit(2)
+    with _errors(), session_scope() as session:
+        count = enrollment.rekey(
+            session=session, old=TemplateCipher(old_secret), new=cipher_from_settings(), actor=actor
+        )
+    console.print(f"Đã mã hoá lại {count} mẫu khuôn mặt bằng khoá mới.")
 
 
 @app.command()

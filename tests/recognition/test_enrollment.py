@@ -14,9 +14,9 @@ from attendance.models import AuditEntry, Staff
 from attendance.staff import mark_left
 from config.settings import FacePolicy
 from recognition import enrollment, identity
-from recognition.crypto import cipher_from_settings
+from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceEngine
-from recognition.errors import ConsentRequired, PhotoRejected, TooManyTemplates
+from recognition.errors import ConsentRequired, PhotoRejected, TemplateUnreadable, TooManyTemplates
 from recognition.gallery import Gallery
 from recognition.models import FaceConsent, FacePhoto, FaceTemplate
 from tests.factories import make_staff
@@ -171,3 +171,22 @@ def test_identity_gallery_is_reloaded_only_when_the_templates_change(
     enrollment.erase_faces(session=session, staff_id=staff.id or 0, actor="hr", reason="test")
     after, _ = identity.current_gallery(session, load)
     assert len(loads) == 3 and len(after) == 0
+
+
+def test_rekey_moves_templates_and_photos_to_a_new_key(
+    session: Session, faces_root: Path, face_engine: FaceEngine, face_policy: FacePolicy
+) -> None:
+    staff = make_staff(session)
+    _consent(session, staff)
+    _enroll(session, staff, faces_root / "train/rose_leslie/img1.jpg", face_engine, face_policy, keep_photo=True)
+    before = enrollment.load_gallery(session=session, cipher=cipher_from_settings())
+    rotated = TemplateCipher("the new service secret")
+    assert enrollment.rekey(session=session, old=cipher_from_settings(), new=rotated, actor="admin") == 1
+    after = enrollment.load_gallery(session=session, cipher=rotated)
+    np.testing.assert_array_equal(after.encodings, before.encodings)
+    with pytest.raises(TemplateUnreadable):
+        enrollment.load_gallery(session=session, cipher=cipher_from_settings())
+    photo = session.exec(select(FacePhoto)).one()
+    original = (faces_root / "train/rose_leslie/img1.jpg").read_bytes()
+    assert rotated.open(photo.data, context=f"photo:{staff.id}") == original
+    assert "faces.rekey" in _actions(session)

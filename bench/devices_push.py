@@ -1,12 +1,14 @@
-"""ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn), punches/s ingested.
+"""ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn process), punches/s.
 
 Usage: .venv/bin/python bench/devices_push.py [N] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -20,16 +22,14 @@ from devices_common import fresh_database, table  # noqa: E402
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 UPLOADS = int(ARGS[0]) if ARGS else 200
 LINES = 100
-SERIALS = ["PUSH0001", "PUSH0002", "PUSH0003", "PUSH0004"]
+SERIALS = [f"PUSH{i:04d}" for i in range(1, 9)]
 
 
 def main() -> None:
     url = fresh_database()
     import httpx
-    import uvicorn
     from sqlmodel import Session, func, select
 
-    from api.main import create_app
     from attendance.db import get_engine
     from attendance.models import DeviceKind, Punch
     from devices.service import add_device
@@ -38,12 +38,21 @@ def main() -> None:
         for serial in SERIALS:
             add_device(session=session, serial=serial, actor="bench", kind=DeviceKind.ZK_PUSH)
         session.commit()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    # The server runs in its own process, as it would for real terminals (no GIL shared with the clients).
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host",
+                               "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                              cwd=Path(__file__).resolve().parents[1], env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
     start = datetime(2026, 1, 5, 7, 0)
     bodies = []
     for upload in range(UPLOADS):
@@ -73,8 +82,8 @@ def main() -> None:
                 client.post(f"/iclock/cdata?SN={SERIALS[n % len(SERIALS)]}&table=ATTLOG", content=body)
             resend = time.perf_counter() - t1
     finally:
-        server.should_exit = True
-        thread.join(10)
+        server.terminate()
+        server.wait(10)
     with Session(get_engine()) as session:
         stored = session.exec(select(func.count()).select_from(Punch)).one()
     table([

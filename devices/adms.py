@@ -19,6 +19,7 @@ from attendance.timeutil import utcnow
 from devices import health
 from devices.attlog import LineError, parse_attlog
 from devices.models import CommandStatus, DeviceCommand, DeviceUser
+from devices.push_batch import IngestBatcher
 from devices.service import find_device
 from devices.sync import UserSyncPlan, plan_user_sync
 from devices.terminal import TerminalUser
@@ -65,13 +66,18 @@ def handshake(*, session: Session, device: Device) -> str:
     ]) + "\n"
 
 
-def receive_attlog(*, session: Session, device: Device, body: str, stamp: str | None) -> UploadResult:
-    """Store the valid punch lines of an upload (deduplicated by the ledger); report the others."""
+def receive_attlog(*, session: Session, device: Device, body: str, stamp: str | None,
+                   batcher: IngestBatcher | None = None) -> UploadResult:
+    """Store the valid punch lines of an upload (deduplicated by the ledger); report the others.
+
+    With a `batcher`, the punches are committed by it (shared with concurrent uploads) before this
+    returns; without, they are flushed in `session` like any service's writes.
+    """
     parsed = parse_attlog(body)
     punches = [PunchIn(source=PunchSource.TERMINAL_PUSH, device_serial=device.serial, pin=p.pin,
                        device_time=p.device_time, timezone=device.timezone, state=p.status, verify=p.verify)
                for p in parsed.punches]
-    ingest = ingest_punches(session=session, punches=punches)
+    ingest = batcher.ingest(punches) if batcher else ingest_punches(session=session, punches=punches)
     rejected = {r.index for r in ingest.rejected}
     errors = list(parsed.errors)
     errors += [LineError(parsed.punches[r.index].line, "", r.reason) for r in ingest.rejected]

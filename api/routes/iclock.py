@@ -14,6 +14,7 @@ from attendance.errors import UnknownDevice
 from attendance.models import Device
 from devices import adms
 from devices.attlog import decode_body
+from devices.push_batch import BATCHER
 
 router = APIRouter(prefix="/iclock", tags=["terminals (push)"])
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ async def upload(
 
     def receive(device: Device) -> str:
         if kind == "ATTLOG":
-            return adms.receive_attlog(session=session, device=device, body=body, stamp=stamp).reply()
+            return adms.receive_attlog(session=session, device=device, body=body, stamp=stamp,
+                                       batcher=BATCHER).reply()
         if kind == "OPERLOG":
             return adms.receive_operlog(session=session, device=device, body=body, stamp=stamp).reply()
         return "OK\n"

@@ -81,6 +81,7 @@ def ingest_punches(
     now = now or utcnow()
     result = IngestResult(received=len(punches))
     rows: list[dict[str, object]] = []
+    indexes: list[int] = []
     seen: set[tuple[object, object, object]] = set()
     zones: dict[str, ZoneInfo] = {}
     for index, punch in enumerate(punches):
@@ -95,6 +96,14 @@ def ingest_punches(
             continue
         seen.add(key)
         rows.append(row)
+        indexes.append(index)
+    unknown = _unknown_staff_ids(session, rows)
+    if unknown:
+        for index, row in zip(indexes, rows, strict=True):
+            if row["staff_id"] in unknown:
+                result.rejected.append(RejectedPunch(index, f"unknown staff id {row['staff_id']}"))
+        rows = [row for row in rows if row["staff_id"] not in unknown]
+        result.rejected.sort(key=lambda r: r.index)
     if not rows:
         return result
     _attach_staff(session, rows)
@@ -165,6 +174,15 @@ def _quarantine_reason(punched_at: datetime, policy: AttendancePolicy, now: date
     if punched_at > now + timedelta(hours=policy.future_tolerance_hours):
         return "in the future"
     return None
+
+
+def _unknown_staff_ids(session: Session, rows: list[dict[str, object]]) -> set[object]:
+    """Staff ids given by the source (cameras, manual entries) that no staff member has."""
+    given = list({row["staff_id"] for row in rows if row["staff_id"] is not None})
+    known: set[object] = set()
+    for start in range(0, len(given), 900):
+        known.update(session.execute(select(col(Staff.id)).where(col(Staff.id).in_(given[start:start + 900]))).scalars())
+    return set(given) - known
 
 
 def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:

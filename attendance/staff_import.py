@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
+from attendance import audit
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.models import Staff, Unit
 from attendance.org import ensure_unit_path
@@ -150,6 +151,7 @@ def _apply(session: Session, record: dict[str, str], actor: str) -> str:
                      start_date=start, actor=actor)
         return "created"
     changed = False
+    before = audit.snapshot(existing)
     if existing.pin != pin:
         assign_pin(session=session, staff=existing, pin=pin, actor=actor)
         changed = True
@@ -163,6 +165,9 @@ def _apply(session: Session, record: dict[str, str], actor: str) -> str:
         changed = True
     session.add(existing)
     session.flush()
+    if changed:
+        audit.record(session=session, actor=actor, action="staff.import_update", entity="staff",
+                     entity_id=existing.id, before=before, after=audit.snapshot(existing))
     return "updated" if changed else "unchanged"
 
 

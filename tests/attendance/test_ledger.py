@@ -90,3 +90,13 @@ def test_aware_instants_from_cameras(session) -> None:
     row = session.exec(select(Punch)).one()
     assert row.device_time == datetime(2026, 11, 23, 7, 31, 5)
     assert row.staff_id == staff.id and again.duplicates == 1
+
+
+def test_unknown_staff_id_rejects_that_row_only(session) -> None:
+    staff = make_staff(session)
+    instant = datetime(2026, 11, 23, 0, 31, tzinfo=UTC)
+    result = ingest_punches(session=session, punches=[
+        PunchIn(PunchSource.CAMERA, "CAM1", "x", instant, staff_id=999_999),
+        PunchIn(PunchSource.CAMERA, "CAM1", staff.pin, instant, staff_id=staff.id)])
+    assert result.stored == 1
+    assert [(r.index, r.reason) for r in result.rejected] == [(0, "unknown staff id 999999")]

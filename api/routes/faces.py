@@ -186,8 +186,7 @@ def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep, prin
         actor=f"camera:{serial}",
         punches=[cameras.CameraPunch(p.pin, p.device_time, p.staff_id, p.note) for p in body.punches],
     )
-    # The camera drops a punch from its outbox on this answer, so it must not go out before the commit
-    # (SessionDep's commit runs after the response is sent).
+    # The camera drops a punch from its outbox on this answer: commit here, whatever the session's scope.
     session.commit()
     return IngestOut(
         received=result.received,

@@ -236,7 +236,7 @@ def test_gallery_sync_and_heartbeat_over_http(
 
 
 def _eventually(session: Session, query):  # type: ignore[no-untyped-def]
-    """The row once the server has committed it (SessionDep commits after the response is sent)."""
+    """The row as the server left it (polls briefly, in case the commit trails the answer)."""
     deadline = time.monotonic() + 5
     while True:
         session.rollback()

@@ -1,6 +1,6 @@
 """ADMS push receiver: ATTLOG uploads of 100 lines each over real HTTP (uvicorn process), punches/s.
 
-Usage: .venv/bin/python bench/devices_push.py [N] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
+Usage: .venv/bin/python bench/devices_push.py [UPLOADS [TERMINALS]] [--pg]   (--pg: a fresh PostgreSQL database on 127.0.0.1)
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from devices_common import fresh_database, table  # noqa: E402
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 UPLOADS = int(ARGS[0]) if ARGS else 200
 LINES = 100
-SERIALS = [f"PUSH{i:04d}" for i in range(1, 9)]
+TERMINALS = int(ARGS[1]) if len(ARGS) > 1 else 8
+SERIALS = [f"PUSH{i:04d}" for i in range(1, TERMINALS + 1)]
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -18,6 +19,7 @@ from api.services.scope import apply, ensure_unit_in_scope, staff_condition
 from attendance.models import Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
 from attendance.staff import assign_pin, create_staff, mark_left, move_staff
+from recognition.enrollment import erase_faces
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=COMMON_RESPONSES)
 StaffRead = Annotated[Principal, Depends(require(Permission.STAFF_READ))]
@@ -82,8 +84,12 @@ def move(body: MoveIn, staff: CurrentStaff, session: SessionDep, principal: Staf
 
 @router.post("/{staff_id}/leave", summary="Record the last working day")
 def leave(body: LeaveIn, staff: CurrentStaff, session: SessionDep, principal: StaffWrite) -> StaffPublic:
-    return StaffPublic.model_validate(mark_left(session=session, staff=staff, last_day=body.last_day,
-                                                actor=principal.actor))
+    left = mark_left(session=session, staff=staff, last_day=body.last_day, actor=principal.actor)
+    if body.last_day <= date.today():
+        # DOMAIN.md R13: a person who has left keeps no biometric data. A future last day is
+        # handled by the daily `attendance faces erase-departed`.
+        erase_faces(session=session, staff_id=left.id, actor=principal.actor, reason="đã nghỉ việc")
+    return StaffPublic.model_validate(left)
 
 
 @router.get("/{staff_id}/assignments", summary="The units a person belonged to, with dates")

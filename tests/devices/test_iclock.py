@@ -125,3 +125,14 @@ def test_command_queue_round_trip(client, session, push_device) -> None:
     session.expire_all()
     command = session.get(DeviceCommand, int(command_id))
     assert command is not None and command.status == CommandStatus.DONE and command.return_code == 0
+
+
+def test_a_backlog_larger_than_ordinary_bodies_is_accepted(client, session, push_device) -> None:
+    # ~2 MB: a terminal catching up after a long outage. Refusing it (413) would make it resend forever.
+    lines = [f"{1000 + i % 50}\t2026-11-{1 + i // 2000:02d} {7 + (i // 60) % 10:02d}:{i % 60:02d}:{(i * 7) % 60:02d}"
+             f"\t0\t1\t0\t0\t0" for i in range(40_000)]
+    body = ("\n".join(lines) + "\n").encode()
+    assert len(body) > 1_000_000
+    reply = client.post(f"/iclock/cdata?SN={SN}&table=ATTLOG&Stamp=1", content=body)
+    assert reply.status_code == 200 and reply.text.startswith("OK")
+    assert count(session) == len(set(lines))

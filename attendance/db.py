@@ -26,6 +26,10 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA cache_size=-65536")  # 64 MB: the ledger's indexes stay in memory while ingesting
+            # Checkpoint every ~40 MB of WAL instead of 4 MB: each checkpoint fsyncs, and on a busy ledger
+            # the default made the fsyncs, not the inserts, the cost of ingesting.
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 

@@ -145,7 +145,9 @@ def _to_row(
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ValueError(f"unknown time zone {zone_name!r}") from err
     if punch.device_time.tzinfo is None:
-        device_time = punch.device_time.replace(microsecond=0)
+        device_time = punch.device_time
+        if device_time.microsecond:
+            device_time = device_time.replace(microsecond=0)
         punched_at = device_time.replace(tzinfo=zone).astimezone(UTC)
     else:
         punched_at = punch.device_time.astimezone(UTC).replace(microsecond=0)

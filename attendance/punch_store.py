@@ -60,11 +60,12 @@ def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> set[Key]:
     for start in range(0, len(rows), _SQLITE_ROWS_PER_STATEMENT):
         chunk = rows[start:start + _SQLITE_ROWS_PER_STATEMENT]
         flat: list[Any] = []
+        ingested = _sqlite_time(chunk[0]["ingested_at"])
         for row in chunk:
             flat.extend([row["source"], row["device_serial"], row["pin"], _sqlite_time(row["device_time"]),
                          _sqlite_time(row["punched_at"]), row["staff_id"], row["state"], row["verify"],
                          row["quarantined"], row["quarantine_reason"], row["note"], row["created_by"],
-                         _sqlite_time(row["ingested_at"])])
+                         ingested if row["ingested_at"] is chunk[0]["ingested_at"] else _sqlite_time(row["ingested_at"])])
         cursor.execute(_sqlite_statement(len(chunk)), flat)
         for serial, pin, device_time in cursor.fetchall():
             new.add((serial, pin, datetime.fromisoformat(device_time)))
@@ -80,6 +81,7 @@ def _sqlite_statement(count: int) -> str:
 
 
 def _sqlite_time(value: datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat(" ", "microseconds")
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(UTC)
+    # The first 26 characters leave out any "+00:00": UTC instants are stored naive.
+    return value.isoformat(" ", "microseconds")[:26]

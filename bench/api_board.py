@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -27,6 +24,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._db import scratch_database, table  # noqa: E402
+from bench._server import running_service  # noqa: E402
 
 DAY = date(2026, 11, 23)  # a Monday
 STAFF = 1000
@@ -116,31 +114,13 @@ def main() -> None:
         started = time.perf_counter()
         unit_id, token = seed(url)
         print(f"seeded {STAFF} staff and their punches in {time.perf_counter() - started:.1f} s")
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = dict(os.environ, DATABASE_URL=url, ATTENDANCE_ENVIRONMENT="development")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-            env=env, cwd=Path(__file__).resolve().parents[1])
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with running_service(url, workers=args.workers) as base:
             path = f"/api/units/{unit_id}/board?day={DAY.isoformat()}"
             size = len(httpx.get(base + path, headers={"Authorization": f"Bearer {token}"}).content)
             cpu_before = time.process_time()
             latencies = asyncio.run(hammer(base, path, token, args.seconds, args.clients))
             client_cpu = time.process_time() - cpu_before
             server_side = _server_share(httpx.get(f"{base}/metrics").text)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
     table(f"Day board, {STAFF} staff, {args.clients} concurrent clients, {args.backend}, "

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -25,6 +22,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._db import scratch_database, table  # noqa: E402
+from bench._server import running_service  # noqa: E402
 
 BATCH = 1000
 STAFF = 1000
@@ -87,28 +85,10 @@ def main() -> None:
     warmup, bodies = bodies[:2], bodies[2:]
     with scratch_database(args.backend) as url:
         token = seed()
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = dict(os.environ, DATABASE_URL=url, ATTENDANCE_ENVIRONMENT="development")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
-            env=env, cwd=Path(__file__).resolve().parents[1])
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with running_service(url, workers=args.workers) as base:
             asyncio.run(send_all(base, token, warmup, 1))
             new_seconds, stored = asyncio.run(send_all(base, token, bodies, args.clients))
             dup_seconds, stored_again = asyncio.run(send_all(base, token, bodies, args.clients))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     total = len(bodies) * BATCH
     assert stored == total and stored_again == 0, (stored, stored_again)
     table(f"POST /api/punches/batch, {args.backend}, batches of {BATCH}, {args.clients} client(s), "

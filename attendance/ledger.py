@@ -115,11 +115,6 @@ def ingest_punches(
     return result
 
 
-def punch_key(device_serial: str, pin: str, device_time: datetime) -> tuple[str, str, datetime]:
-    """The idempotency key of a source punch (device_time naive, to the second)."""
-    return device_serial, pin, device_time.replace(microsecond=0)
-
-
 def _to_row(
     punch: PunchIn,
     zones: dict[str, ZoneInfo],

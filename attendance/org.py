@@ -70,8 +70,3 @@ def ancestors(*, session: Session, unit: Unit) -> list[Unit]:
             break
         chain.append(parent)
     return chain
-
-
-def top_department(unit: Unit) -> str:
-    """The department a unit's staff are reported under: the unit's own name."""
-    return unit.name

@@ -124,12 +124,6 @@ def collapse_presses(punches: Iterable[datetime], window_seconds: int) -> list[d
     return result
 
 
-def session_windows(schedule: DaySchedule, policy: RulePolicy) -> dict[SessionName, tuple[datetime, datetime]]:
-    """Each session's punch window: start - before .. end + after, the lunch gap split at its midpoint."""
-    morning, afternoon = _plan(schedule, policy)
-    return {SessionName.MORNING: (morning.low, morning.high), SessionName.AFTERNOON: (afternoon.low, afternoon.high)}
-
-
 @dataclass(frozen=True, slots=True)
 class _SessionPlan:
     times: SessionTimes

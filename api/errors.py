@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.service import LoginFailed, TooManyAttempts
+from api.limits import body_limit
 from api.schemas.common import COMMON_RESPONSES
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
@@ -28,12 +29,6 @@ STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (InvalidInput, 422),
     (AttendanceError, 400),
 ]
-
-DEFAULT_MAX_BODY = 1_000_000
-# Larger bodies for the routes that take batches; everything else gets DEFAULT_MAX_BODY.
-# Terminals upload their whole backlog to /iclock/cdata after an outage: a 413 would make them resend forever.
-MAX_BODY_BY_PATH: dict[str, int] = {"/api/punches/batch": 8_000_000, "/iclock/cdata": 16_000_000}
-
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map errors to status codes, and document those codes on every route included after this."""
@@ -96,7 +91,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = MAX_BODY_BY_PATH.get(scope.get("path", ""), DEFAULT_MAX_BODY)
+        limit = body_limit(scope.get("path", ""))
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

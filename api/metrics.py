@@ -65,20 +65,22 @@ class LatencyMiddleware:
 
 
 class DeviceHealthCollector(Collector):
-    """Reads every device's health from the database at scrape time (pollers run elsewhere)."""
+    """Reads every device's health from the database at scrape time (pollers run elsewhere).
+
+    Series are labelled by device id and kind only: serials are what a forged push would need."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         since = GaugeMetricFamily("attendance_device_seconds_since_contact",
-                                  "Seconds since the device was last reached", labels=["serial", "kind"])
+                                  "Seconds since the device was last reached", labels=["device_id", "kind"])
         failures = GaugeMetricFamily("attendance_device_consecutive_failures",
-                                     "Failed contacts in a row", labels=["serial", "kind"])
+                                     "Failed contacts in a row", labels=["device_id", "kind"])
         offset = GaugeMetricFamily("attendance_device_clock_offset_seconds",
-                                   "Device clock minus server clock at the last contact", labels=["serial", "kind"])
+                                   "Device clock minus server clock at the last contact", labels=["device_id", "kind"])
         enabled = GaugeMetricFamily("attendance_device_enabled", "1 when the device is enabled",
-                                    labels=["serial", "kind"])
+                                    labels=["device_id", "kind"])
         now = utcnow()
         for device in _devices():
-            labels = [device.serial, device.kind]
+            labels = [str(device.id), device.kind]
             if device.last_contact_at is not None:
                 since.add_metric(labels, (now - device.last_contact_at).total_seconds())
             failures.add_metric(labels, device.consecutive_failures)

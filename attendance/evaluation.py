@@ -21,6 +21,7 @@ from attendance.calendar import UnitCalendar, unit_calendar
 from attendance.leave import approved_excuses
 from attendance.models import Punch, Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
+from attendance.pin_scope import LateOwners
 from attendance.rules import DayPlan, DayResult, DaySchedule, RulePolicy, plan_day
 from attendance.timeutil import to_utc, utcnow
 from config import get_settings
@@ -172,25 +173,26 @@ def _staff(session: Session, ids: list[int]) -> dict[int, StaffRef]:
 def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, end: date,
                     calendars: _Calendars) -> dict[tuple[int, date], list[datetime]]:
     """Each person's non-quarantined punches, as local naive times grouped by local date."""
-    by_pin = {ref.pin: ref.id for ref in people.values() if ref.pin}
+    late = LateOwners(session, list(people))
     zone = calendars.zone(None)
     low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), zone)
     high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), zone)
-    base = sa_select(col(Punch.staff_id), col(Punch.pin), _naive_utc(session, col(Punch.punched_at))).where(
+    base = sa_select(col(Punch.staff_id), col(Punch.pin), _naive_utc(session, col(Punch.punched_at)),
+                     col(Punch.pin_scope_id)).where(
         col(Punch.punched_at) >= low, col(Punch.punched_at) < high, col(Punch.quarantined).is_(False))
     queries = []
     if len(people) > _SCAN_THRESHOLD:
         queries.append(base)
     else:
-        ids, pins = list(people), list(by_pin)
+        ids, pins = list(people), late.pins
         queries.append(base.where(col(Punch.staff_id).in_(ids)))
         if pins:
             queries.append(base.where(and_(col(Punch.staff_id).is_(None), col(Punch.pin).in_(pins))))
     offset = _fixed_offset(zone, low, high)
     grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
     for query in queries:
-        for staff_id, pin, naive_utc in session.execute(query):
-            owner = staff_id if staff_id is not None else by_pin.get(pin)
+        for staff_id, pin, naive_utc, scope in session.execute(query):
+            owner = staff_id if staff_id is not None else late.owner(scope, pin)
             if owner is None or owner not in people:
                 continue
             if isinstance(naive_utc, str):

@@ -18,6 +18,7 @@ from attendance.errors import Conflict, InvalidInput, NotFound, OutsideEmploymen
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import ExcuseKind, PunchSource, Request, RequestStatus, RequestType, SessionPart, Staff
 from attendance.rules import Excuse, SessionName
+from attendance.staff import ledger_pin
 from attendance.timeutil import utcnow
 
 MANUAL_DEVICE = "manual"
@@ -101,7 +102,7 @@ def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: st
         raise InvalidInput("a manual punch needs a reason")
     if at.tzinfo is None:
         raise InvalidInput("a manual punch needs a time with its zone")
-    pin = staff.pin or f"staff-{staff.id}"
+    pin = ledger_pin(staff)
     result = ingest_punches(session=session, punches=[PunchIn(
         source=PunchSource.MANUAL, device_serial=MANUAL_DEVICE, pin=pin, device_time=at,
         staff_id=staff.id, note=reason.strip(), created_by=actor)])

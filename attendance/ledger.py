@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from attendance import punch_store
-from attendance.models import PunchSource, Staff
+from attendance import pin_scope, punch_store
+from attendance.models import Device, PunchSource, Staff, Unit
+from attendance.models.org import PATH_SEPARATOR
+from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, has_control, in_int32, serial_key
 from attendance.timeutil import utcnow
 from config import AttendancePolicy, get_settings
 
@@ -21,7 +23,7 @@ class PunchIn:
     """One punch as a source delivers it.
 
     `device_time` is what the device reported: naive device-local time in `timezone` (None = the
-    service's zone), or an aware instant (cameras, manual entries), which is converted to that zone.
+    service's zone), or an aware instant (cameras, manual entries), which is keyed as naive UTC.
     The triple (device_serial, pin, device_time) identifies the source punch.
     """
 
@@ -122,16 +124,22 @@ def _to_row(
     policy: AttendancePolicy,
     now: datetime,
 ) -> dict[str, object]:
-    serial = (punch.device_serial or "").strip()
+    serial = serial_key(punch.device_serial)
     pin = (punch.pin or "").strip()
     if not serial:
         raise ValueError("missing device serial")
     if not pin:
         raise ValueError("missing user PIN")
-    if len(serial) > 64 or len(pin) > 24:
+    if len(serial) > 64 or len(pin) > PIN_MAX:
         raise ValueError("device serial or PIN too long")
+    if has_control(serial) or has_control(pin) or any(c.isspace() for c in pin):
+        raise ValueError("control characters or blanks in the device serial or PIN")
     if not isinstance(punch.device_time, datetime):
         raise ValueError(f"not a date and time: {punch.device_time!r}")
+    if not EARLIEST_YEAR <= punch.device_time.year <= LATEST_YEAR:
+        raise ValueError(f"not a real date (year {punch.device_time.year}, expected {EARLIEST_YEAR}-{LATEST_YEAR})")
+    if not (in_int32(punch.state) and in_int32(punch.verify)):
+        raise ValueError("status or verify mode out of range")
     zone_name = punch.timezone or default_zone
     zone = zones.get(zone_name)
     if zone is None:
@@ -145,8 +153,10 @@ def _to_row(
             device_time = device_time.replace(microsecond=0)
         punched_at = device_time.replace(tzinfo=zone).astimezone(UTC)
     else:
+        # An instant (cameras, manual entries) is keyed in UTC: a clock change in its zone cannot
+        # give two punches the same key.
         punched_at = punch.device_time.astimezone(UTC).replace(microsecond=0)
-        device_time = punched_at.astimezone(zone).replace(tzinfo=None)
+        device_time = punched_at.replace(tzinfo=None)
     reason = _quarantine_reason(punched_at, policy, now)
     return {
         "source": PunchSource(punch.source).value,
@@ -155,6 +165,7 @@ def _to_row(
         "device_time": device_time,
         "punched_at": punched_at,
         "staff_id": punch.staff_id,
+        "pin_scope_id": None,
         "state": punch.state,
         "verify": punch.verify,
         "quarantined": reason is not None,
@@ -183,19 +194,67 @@ def _unknown_staff_ids(session: Session, rows: list[dict[str, object]]) -> set[o
 
 
 def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
-    """Fill staff_id from the PIN where known; unknown PINs stay unmatched until assigned."""
-    pins = {row["pin"] for row in rows if row["staff_id"] is None}
-    if not pins:
-        return
-    known: dict[str, int] = {}
-    pin_list = list(pins)
-    for start in range(0, len(pin_list), 900):
-        chunk = pin_list[start : start + 900]
-        for pin, staff_id in session.execute(select(col(Staff.pin), col(Staff.id)).where(col(Staff.pin).in_(chunk))):
-            known[pin] = staff_id
+    """Fill staff_id from the PIN, within the organisation owning the terminal (R14).
+
+    A registered device's PIN names only staff of its organisation; a person outside the device's
+    own unit (a department's terminal naming another department's PIN) is stored quarantined, not
+    credited. A serial that names no organisation (unregistered, or registered without a unit in a
+    service of several) matches a PIN only where exactly one person in the service holds it.
+    Unknown PINs stay unmatched until assigned.
+    """
+    serials = list({str(row["device_serial"]) for row in rows})
+    devices: dict[str, tuple[int | None, str | None]] = {}
+    for start in range(0, len(serials), 900):
+        query = (select(col(Device.serial), col(Device.pin_scope_id), col(Unit.path))
+                 .join(Unit, col(Unit.id) == col(Device.unit_id), isouter=True)
+                 .where(col(Device.serial).in_(serials[start:start + 900])))
+        for serial, scope, path in session.execute(query):
+            devices[serial] = (scope, path)
+    sole: list[int | None] = []
+    for row in rows:
+        scope, _ = devices.get(str(row["device_serial"]), (None, None))
+        if scope is None and str(row["device_serial"]) in devices:
+            if not sole:
+                sole.append(pin_scope.sole_organisation_id(session))
+            scope = sole[0]
+        row["pin_scope_id"] = scope
+    wanted: dict[int | None, set[str]] = {}
     for row in rows:
         if row["staff_id"] is None:
-            row["staff_id"] = known.get(str(row["pin"]))
+            wanted.setdefault(row["pin_scope_id"], set()).add(str(row["pin"]))  # type: ignore[arg-type]
+    holders: dict[tuple[int | None, str], tuple[int, str]] = {}
+    for scope, pins in wanted.items():
+        holders.update(_holders(session, scope, list(pins)))
+    for row in rows:
+        if row["staff_id"] is not None:
+            continue
+        holder = holders.get((row["pin_scope_id"], str(row["pin"])))  # type: ignore[arg-type]
+        if holder is None:
+            continue
+        _, device_path = devices.get(str(row["device_serial"]), (None, None))
+        staff_id, staff_path = holder
+        if device_path and staff_path != device_path and not staff_path.startswith(device_path + PATH_SEPARATOR):
+            row["quarantined"] = True
+            row["quarantine_reason"] = "PIN of a person outside the terminal's unit"
+        row["staff_id"] = staff_id
+
+
+def _holders(session: Session, scope: int | None, pins: list[str]) -> dict[tuple[int | None, str], tuple[int, str]]:
+    """(scope, pin) -> (staff id, unit path) of the people holding `pins` in `scope`."""
+    found: dict[tuple[int | None, str], tuple[int, str]] = {}
+    for start in range(0, len(pins), 900):
+        chunk = pins[start:start + 900]
+        query = (select(col(Staff.pin), col(Staff.id), col(Unit.path))
+                 .join(Unit, col(Unit.id) == col(Staff.unit_id)).where(col(Staff.pin).in_(chunk)))
+        if scope is not None:
+            query = query.where(col(Staff.pin_scope_id) == scope)
+        else:
+            unique = (select(col(Staff.pin)).where(col(Staff.pin).in_(chunk))
+                      .group_by(col(Staff.pin)).having(func.count() == 1))
+            query = query.where(col(Staff.pin).in_(unique))
+        for pin, staff_id, path in session.execute(query):
+            found[(scope, pin)] = (staff_id, path)
+    return found
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[str, object]]:

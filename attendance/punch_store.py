@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-COLUMNS = ("source", "device_serial", "pin", "device_time", "punched_at", "staff_id", "state", "verify",
-           "quarantined", "quarantine_reason", "note", "created_by", "ingested_at")
-_PG_TYPES = ("text", "text", "text", "timestamp", "timestamptz", "integer", "integer", "integer", "boolean",
-             "text", "text", "text", "timestamptz")
+COLUMNS = ("source", "device_serial", "pin", "device_time", "punched_at", "staff_id", "pin_scope_id", "state",
+           "verify", "quarantined", "quarantine_reason", "note", "created_by", "ingested_at")
+_PG_TYPES = ("text", "text", "text", "timestamp", "timestamptz", "integer", "integer", "integer", "integer",
+             "boolean", "text", "text", "text", "timestamptz")
 # SQLite allows 32,766 bound parameters per statement.
 _SQLITE_ROWS_PER_STATEMENT = 32_766 // len(COLUMNS)
 
@@ -63,7 +63,7 @@ def _insert_sqlite(session: Session, rows: list[dict[str, Any]]) -> set[Key]:
         ingested = _sqlite_time(chunk[0]["ingested_at"])
         for row in chunk:
             flat.extend([row["source"], row["device_serial"], row["pin"], _sqlite_time(row["device_time"]),
-                         _sqlite_time(row["punched_at"]), row["staff_id"], row["state"], row["verify"],
+                         _sqlite_time(row["punched_at"]), row["staff_id"], row["pin_scope_id"], row["state"], row["verify"],
                          row["quarantined"], row["quarantine_reason"], row["note"], row["created_by"],
                          ingested if row["ingested_at"] is chunk[0]["ingested_at"] else _sqlite_time(row["ingested_at"])])
         cursor.execute(_sqlite_statement(len(chunk)), flat)

@@ -12,6 +12,7 @@ from attendance.calendar import month_days
 from attendance.evaluation import evaluate_period
 from attendance.leave import leave_balance
 from attendance.models import Punch, Staff, Unit
+from attendance.pin_scope import LateOwners
 from attendance.rules import DayResult, SessionResult, SessionStatus
 from attendance.staff import get_staff
 from attendance.timeutil import local_day_bounds, to_local
@@ -67,8 +68,10 @@ def month_punches(*, session: Session, staff: Staff, start: date, end: date) -> 
     owner = col(Punch.staff_id) == staff.id
     if staff.pin:
         owner = owner | ((col(Punch.staff_id).is_(None)) & (col(Punch.pin) == staff.pin))
-    rows = session.exec(select(Punch).where(owner, col(Punch.punched_at) >= low, col(Punch.punched_at) < high)
-                        .order_by(col(Punch.punched_at)))
+    late = LateOwners(session, [staff.id or 0])
+    rows = [p for p in session.exec(select(Punch).where(owner, col(Punch.punched_at) >= low,
+                                                        col(Punch.punched_at) < high).order_by(col(Punch.punched_at)))
+            if p.staff_id is not None or late.owner(p.pin_scope_id, p.pin) == staff.id]
     return [{"id": p.id, "at": to_local(p.punched_at, zone).isoformat(), "source": p.source,
              "device": p.device_serial, "quarantined": p.quarantined, "note": p.note} for p in rows]
 

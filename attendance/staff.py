@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from attendance import audit
+from attendance import audit, pin_scope
 from attendance.errors import Conflict, InvalidInput, UnknownStaff, UnknownUnit
 from attendance.models import Staff, StaffAssignment, Unit
+from attendance.terminal_values import CARD_MAX, clean_pin, clean_text, has_control
 
 
 def create_staff(*, session: Session, unit_id: int, code: str, full_name: str, pin: str | None = None,
@@ -18,15 +19,18 @@ def create_staff(*, session: Session, unit_id: int, code: str, full_name: str, p
     code, full_name = code.strip(), " ".join(full_name.split())
     if not code or not full_name:
         raise InvalidInput("code and full name are required")
+    if has_control(code) or has_control(full_name):
+        raise InvalidInput("mã cán bộ và họ tên không được chứa ký tự điều khiển")
     if session.get(Unit, unit_id) is None:
         raise UnknownUnit(f"no unit with id {unit_id}")
     if session.exec(select(Staff.id).where(Staff.code == code)).first() is not None:
         raise Conflict(f"staff code {code!r} already exists")
-    pin = _clean_pin(pin)
+    pin = clean_pin(pin)
+    scope = pin_scope.organisation_id(session, unit_id)
     if pin is not None:
-        _check_pin_free(session, pin, None)
-    staff = Staff(code=code, full_name=full_name, pin=pin, card=(card or None), position=position or None,
-                  start_date=start_date, unit_id=unit_id)
+        _check_pin_free(session, pin, scope, None)
+    staff = Staff(code=code, full_name=full_name, pin=pin, card=clean_text(card, what="số thẻ", max_length=CARD_MAX),
+                  position=position or None, start_date=start_date, unit_id=unit_id, pin_scope_id=scope)
     session.add(staff)
     session.flush()
     assert staff.id is not None
@@ -53,9 +57,9 @@ def get_staff_by_code(*, session: Session, code: str) -> Staff:
 def assign_pin(*, session: Session, staff: Staff, pin: str | None, actor: str) -> Staff:
     """Give a person a terminal PIN; punches already stored under it count for them from now on."""
     before = audit.snapshot(staff)
-    pin = _clean_pin(pin)
+    pin = clean_pin(pin)
     if pin is not None:
-        _check_pin_free(session, pin, staff.id)
+        _check_pin_free(session, pin, staff.pin_scope_id, staff.id)
     staff.pin = pin
     session.add(staff)
     session.flush()
@@ -73,13 +77,16 @@ def move_staff(*, session: Session, staff: Staff, unit_id: int, effective: date,
     current = rows[-1] if rows else None
     if current is not None and effective <= current.valid_from:
         raise InvalidInput(f"a move must come after the current assignment's start ({current.valid_from})")
+    scope = pin_scope.organisation_id(session, unit_id)
+    if staff.pin is not None and scope != staff.pin_scope_id:
+        _check_pin_free(session, staff.pin, scope, staff.id)
     before = audit.snapshot(staff)
     assert staff.id is not None
     if current is not None:
         current.valid_to = effective - timedelta(days=1)
         session.add(current)
     session.add(StaffAssignment(staff_id=staff.id, unit_id=unit_id, valid_from=effective))
-    staff.unit_id = unit_id
+    staff.unit_id, staff.pin_scope_id = unit_id, scope
     session.add(staff)
     session.flush()
     audit.record(session=session, actor=actor, action="staff.move", entity="staff", entity_id=staff.id,
@@ -100,22 +107,20 @@ def mark_left(*, session: Session, staff: Staff, last_day: date, actor: str) -> 
     return staff
 
 
+def ledger_pin(staff: Staff) -> str:
+    """The PIN a punch of this person carries when no terminal gave one (cameras, manual entries).
+
+    A person without a terminal PIN still punches at the camera: `staff-<id>` always fits the
+    ledger's PIN column, whatever the length of their staff code."""
+    return staff.pin or f"staff-{staff.id}"
+
+
 def is_employed(staff: Staff, day: date) -> bool:
     return (staff.start_date is None or staff.start_date <= day) and (staff.end_date is None or day <= staff.end_date)
 
 
-def _clean_pin(pin: str | None) -> str | None:
-    if pin is None:
-        return None
-    pin = str(pin).strip()
-    if not pin:
-        return None
-    if len(pin) > 24:
-        raise InvalidInput("a PIN has at most 24 characters")
-    return pin
-
-
-def _check_pin_free(session: Session, pin: str, staff_id: int | None) -> None:
-    holder = session.exec(select(Staff).where(Staff.pin == pin)).first()
-    if holder is not None and holder.id != staff_id:
-        raise Conflict(f"PIN {pin!r} already belongs to {holder.code} {holder.full_name}")
+def _check_pin_free(session: Session, pin: str, scope: int | None, staff_id: int | None) -> None:
+    # The holder is not named: the caller may not be allowed to see them (another department).
+    holder = session.exec(select(Staff.id).where(Staff.pin == pin, Staff.pin_scope_id == scope)).first()
+    if holder is not None and holder != staff_id:
+        raise Conflict(f"mã chấm công (PIN) {pin!r} đã được cấp cho một người khác trong cùng tổ chức")

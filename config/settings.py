@@ -56,6 +56,17 @@ class FacePolicy(BaseModel):
     gallery_sync_seconds: int = Field(300, ge=5)
 
 
+class TerminalPolicy(BaseModel):
+    """Terminals and what reaches them (ATTENDANCE_TERMINALS__<NAME>)."""
+
+    trusted_proxies: str = Field("", description="reverse proxies (addresses/networks, comma-separated) whose "
+                                 "X-Forwarded-For is believed; none by default")
+    max_upload_bytes: int = Field(16 * 1024 * 1024, ge=1_000, description="largest push upload (a whole backlog)")
+    command_resend_seconds: int = Field(120, ge=5, description="a sent command unconfirmed this long is sent again")
+    command_max_attempts: int = Field(3, ge=1, description="sends before a command is marked failed")
+    fingerprint_records: int = Field(8, ge=1, le=1000, description="newest records a pull compares before skipping")
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -73,6 +84,8 @@ class Settings(BaseSettings):
     language: str = "vi"
     policy: AttendancePolicy = AttendancePolicy()
     faces: FacePolicy = FacePolicy()
+    terminals: TerminalPolicy = TerminalPolicy()
+    metrics_token: str | None = Field(None, description="when set, /metrics requires 'Authorization: Bearer <it>'")
 
     @field_validator("timezone")
     @classmethod

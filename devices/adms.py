@@ -12,13 +12,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from attendance import audit
-from attendance.errors import UnknownDevice
+from attendance.errors import InvalidInput, UnknownDevice
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
-from attendance.models import Device, PunchSource
+from attendance.models import Device, DeviceKind, PunchSource
+from attendance.terminal_values import CARD_MAX, INT32_MAX, NAME_MAX, has_control, is_valid_serial
 from attendance.timeutil import utcnow
-from devices import health
+from config import get_settings
+from devices import commands, health
 from devices.attlog import LineError, parse_attlog
-from devices.models import CommandStatus, DeviceCommand, DeviceUser
+from devices.models import CommandStatus, DeviceCommand, DeviceUser, PushHold
 from devices.push_batch import IngestBatcher
 from devices.service import find_device
 from devices.sync import UserSyncPlan, plan_user_sync
@@ -42,10 +44,14 @@ class UploadResult:
 
 
 def registered_device(*, session: Session, serial: str | None) -> Device:
-    """The enabled device registered under `serial`; UnknownDevice otherwise (the protocol has no auth)."""
-    device = find_device(session=session, serial=serial or "") if serial and len(serial) <= 64 else None
-    if device is None or not device.enabled:
-        raise UnknownDevice(f"máy {serial!r} chưa được quản trị viên đăng ký")
+    """The enabled push terminal registered under `serial`; UnknownDevice otherwise.
+
+    Only devices of the push kind speak ADMS: a pull, USB-import or camera serial is refused here
+    (the protocol has no credentials; see `devices.binding` for the address check)."""
+    device = find_device(session=session, serial=serial or "") if is_valid_serial(serial) else None
+    if device is None or not device.enabled or device.kind != DeviceKind.ZK_PUSH:
+        shown = (serial or "")[:64].encode("unicode_escape").decode()
+        raise UnknownDevice(f"máy {shown!r} chưa được quản trị viên đăng ký là máy đẩy dữ liệu (push)")
     return device
 
 
@@ -98,16 +104,12 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
         kind, _, rest = line.partition(" ")
         if kind == "USER":
             fields = dict(part.split("=", 1) for part in rest.split("\t") if "=" in part)
-            pin = fields.get("PIN", "").strip()
-            if not pin or len(pin) > 24:
-                result.errors.append(LineError(number, line[:200], "dòng USER thiếu PIN hợp lệ"))
-                continue
             try:
-                privilege = int(fields.get("Pri") or 0)
-            except ValueError:
-                privilege = 0
-            _upsert_user(session, device.id or 0, pin, fields.get("Name", "")[:100], privilege,
-                         (fields.get("Card") or None), now)
+                pin, name, privilege, card = _user_fields(fields)
+            except InvalidInput as err:
+                result.errors.append(LineError(number, line[:200], str(err)))
+                continue
+            _upsert_user(session, device.id or 0, pin, name, privilege, card, now)
             result.accepted += 1
         elif kind in ("OPLOG", "FP", "FACE", "USERPIC", "BIOPHOTO", "BIODATA"):
             result.accepted += 1
@@ -118,21 +120,55 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
     return result
 
 
+def _user_fields(fields: dict[str, str]) -> tuple[str, str, int, str | None]:
+    """PIN, name, privilege and card of a USER line, range-checked (InvalidInput says what is wrong)."""
+    pin = fields.get("PIN", "").strip()
+    if not pin or len(pin) > 24 or has_control(pin) or any(c.isspace() for c in pin):
+        raise InvalidInput("dòng USER thiếu PIN hợp lệ")
+    raw_pri = (fields.get("Pri") or "0").strip()
+    if not raw_pri.isdigit() or int(raw_pri) > INT32_MAX:
+        raise InvalidInput(f"quyền (Pri) không hợp lệ: {raw_pri[:20]!r}")
+    name = "".join(c for c in fields.get("Name", "") if not has_control(c))[:NAME_MAX]
+    card = (fields.get("Card") or "").strip()
+    if card and (not card.isdigit() or len(card) > CARD_MAX):
+        raise InvalidInput(f"số thẻ không hợp lệ: {card[:40]!r}")
+    return pin, name, int(raw_pri), card or None
+
+
 def next_commands(*, session: Session, device: Device) -> str:
-    """`C:<id>:<command>` lines for queued commands (marked sent), or `OK`."""
+    """`C:<id>:<command>` lines for commands due (queued, or sent and never confirmed), or `OK`.
+
+    A command sent but not confirmed by `devicecmd` within the resend time is offered again (the
+    reply may have been lost); after the allowed attempts it is marked failed in the device's health.
+    """
     _seen(session, device)
-    queued = list(session.exec(select(DeviceCommand).where(
-        DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
-        .order_by(col(DeviceCommand.id)).limit(MAX_COMMANDS_PER_REQUEST)))
-    if not queued:
-        return "OK"
+    policy = get_settings().terminals
     now = utcnow()
-    for command in queued:
-        command.status = CommandStatus.SENT
-        command.sent_at = now
+    stale = now - timedelta(seconds=policy.command_resend_seconds)
+    due = list(session.exec(select(DeviceCommand).where(
+        DeviceCommand.device_id == device.id,
+        (col(DeviceCommand.status) == CommandStatus.QUEUED)
+        | ((col(DeviceCommand.status) == CommandStatus.SENT) & (col(DeviceCommand.sent_at) < stale)))
+        .order_by(col(DeviceCommand.id)).limit(MAX_COMMANDS_PER_REQUEST)))
+    sent: list[DeviceCommand] = []
+    given_up: list[DeviceCommand] = []
+    for command in due:
+        if command.attempts >= policy.command_max_attempts:
+            command.status, command.done_at = CommandStatus.FAILED, now
+            given_up.append(command)
+        else:
+            command.status, command.sent_at = CommandStatus.SENT, now
+            command.attempts += 1
+            sent.append(command)
         session.add(command)
+    if given_up:
+        health.record_failure(session=session, device=device, error=(
+            f"{len(given_up)} lệnh gửi {policy.command_max_attempts} lần mà máy không xác nhận, đã đánh dấu thất bại "
+            f"(lệnh số {', '.join(str(c.id) for c in given_up[:10])})"))
     session.flush()
-    return "\n".join(f"C:{c.id}:{c.command}" for c in queued) + "\n"
+    if not sent:
+        return "OK"
+    return "\n".join(f"C:{c.id}:{c.command}" for c in sent) + "\n"
 
 
 def command_results(*, session: Session, device: Device, body: str) -> int:
@@ -157,7 +193,8 @@ def command_results(*, session: Session, device: Device, body: str) -> int:
 
 
 def queue_command(*, session: Session, device: Device, command: str, actor: str) -> DeviceCommand:
-    entry = DeviceCommand(device_id=device.id or 0, command=command, created_by=actor, created_at=utcnow())
+    entry = DeviceCommand(device_id=device.id or 0, command=commands.check_line(command), created_by=actor,
+                          created_at=utcnow())
     session.add(entry)
     session.flush()
     return entry
@@ -172,15 +209,68 @@ def queue_user_sync(*, session: Session, device: Device, actor: str, dry_run: bo
     if dry_run:
         return plan
     for user in plan.add + plan.update:
-        queue_command(session=session, device=device, actor=actor, command=(
-            f"DATA UPDATE USERINFO PIN={user.pin}\tName={user.name}\tPri={user.privilege}\tPasswd=\t"
-            f"Card={user.card or ''}\tGrp=1"))
+        queue_command(session=session, device=device, actor=actor, command=commands.user_update(
+            pin=user.pin, name=user.name, privilege=user.privilege, card=user.card))
     for user in plan.remove:
-        queue_command(session=session, device=device, actor=actor, command=f"DATA DELETE USERINFO PIN={user.pin}")
+        queue_command(session=session, device=device, actor=actor, command=commands.user_delete(pin=user.pin))
     audit.record(session=session, actor=actor, action="device.sync_users", entity="device", entity_id=device.id,
                  after={"queued_add": [u.pin for u in plan.add], "queued_update": [u.pin for u in plan.update],
                         "queued_remove": [u.pin for u in plan.remove]})
     return plan
+
+
+def hold_upload(*, session: Session, device: Device, address: str, table: str, stamp: str | None,
+                body: str) -> None:
+    """Keep an upload from an unconfirmed new address whole, count nothing, tell the devices page."""
+    session.add(PushHold(device_id=device.id or 0, address=address[:64], table_name=table[:16],
+                         stamp=(stamp or None) and stamp[:32], body=body, received_at=utcnow()))
+    health.record_failure(session=session, device=device, error=(
+        f"máy gửi dữ liệu từ địa chỉ mới {address} (trước đây {device.push_pinned_address}): dữ liệu được giữ lại "
+        "chờ quản trị viên xác nhận địa chỉ"))
+    session.flush()
+
+
+def confirm_address(*, session: Session, device: Device, actor: str) -> int:
+    """Trust the pending address and ingest what it sent while held; returns the punches accepted."""
+    address = device.push_pending_address
+    if address is None:
+        raise InvalidInput(f"máy {device.serial} không có địa chỉ mới nào chờ xác nhận")
+    before = {"pinned": device.push_pinned_address, "pending": address}
+    device.push_pinned_address, device.push_pending_address = address, None
+    session.add(device)
+    accepted = 0
+    now = utcnow()
+    for hold in session.exec(select(PushHold).where(PushHold.device_id == device.id, PushHold.address == address,
+                                                    col(PushHold.released_at).is_(None)).order_by(col(PushHold.id))):
+        if hold.table_name == "ATTLOG":
+            accepted += receive_attlog(session=session, device=device, body=hold.body, stamp=hold.stamp).accepted
+        elif hold.table_name == "OPERLOG":
+            receive_operlog(session=session, device=device, body=hold.body, stamp=hold.stamp)
+        hold.released_at, hold.released_by = now, actor
+        session.add(hold)
+    audit.record(session=session, actor=actor, action="device.confirm_address", entity="device",
+                 entity_id=device.id, before=before, after={"pinned": address, "punches_released": accepted})
+    session.flush()
+    return accepted
+
+
+def reject_address(*, session: Session, device: Device, actor: str) -> int:
+    """Refuse the pending address: its held uploads stay as evidence, never counted."""
+    address = device.push_pending_address
+    if address is None:
+        raise InvalidInput(f"máy {device.serial} không có địa chỉ mới nào chờ xác nhận")
+    device.push_pending_address = None
+    session.add(device)
+    held = list(session.exec(select(PushHold).where(PushHold.device_id == device.id, PushHold.address == address,
+                                                    col(PushHold.released_at).is_(None))))
+    now = utcnow()
+    for hold in held:
+        hold.released_at, hold.released_by = now, f"từ chối: {actor}"[:200]
+        session.add(hold)
+    audit.record(session=session, actor=actor, action="device.reject_address", entity="device",
+                 entity_id=device.id, before={"pending": address}, after={"held_uploads": len(held)})
+    session.flush()
+    return len(held)
 
 
 def _note_upload(session: Session, device: Device, errors: list[LineError]) -> bool:

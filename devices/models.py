@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Text
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -19,6 +20,8 @@ class DeviceSyncState(SQLModel, table=True):
     synced_record_count: int | None = Field(default=None, description="log size when last fully ingested")
     synced_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     unreadable_records: int = 0
+    newest_fingerprint: str | None = Field(default=None, max_length=64,
+                                           description="hash of the newest records when last fully ingested")
     attlog_stamp: str | None = Field(default=None, max_length=32)
     operlog_stamp: str | None = Field(default=None, max_length=32)
 
@@ -40,6 +43,7 @@ class DeviceCommand(SQLModel, table=True):
     command: str = Field(max_length=2000)
     status: str = Field(default=CommandStatus.QUEUED, max_length=8, index=True)
     return_code: int | None = None
+    attempts: int = Field(default=0, description="how many times it was sent without a confirmation")
     created_by: str = Field(default="system", max_length=200)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -57,3 +61,19 @@ class DeviceUser(SQLModel, table=True):
     privilege: int = 0
     card: str | None = Field(default=None, max_length=32)
     seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class PushHold(SQLModel, table=True):
+    """An upload from a push terminal's new, unconfirmed address: kept whole until an admin decides."""
+
+    __tablename__ = "push_holds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id", index=True)
+    address: str = Field(max_length=64)
+    table_name: str = Field(max_length=16, description="ATTLOG | OPERLOG")
+    stamp: str | None = Field(default=None, max_length=32)
+    body: str = Field(sa_column=Column(Text(), nullable=False))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    released_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    released_by: str | None = Field(default=None, max_length=200)

@@ -57,10 +57,18 @@ class IngestBatcher:
             with Session(get_engine()) as session:
                 result = ingest_punches(session=session, punches=[p for job in jobs for p in job.punches])
                 session.commit()
-        except BaseException as err:  # noqa: BLE001 - handed to every waiting caller
+        except Exception as err:  # noqa: BLE001 - handed to the waiting caller(s)
+            if len(jobs) > 1:
+                # One terminal's upload must never fail another's: commit each on its own.
+                for job in jobs:
+                    self._write([job])
+                return
+            jobs[0].done.set_exception(err)
+            return
+        except BaseException as err:  # noqa: BLE001 - the writer is going away: nobody may wait forever
             for job in jobs:
                 job.done.set_exception(err)
-            return
+            raise
         offset = 0
         for job in jobs:
             size = len(job.punches)

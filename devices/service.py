@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from attendance import audit
-from attendance.errors import Conflict, UnknownDevice
-from attendance.models import Device, DeviceKind
+from attendance import audit, pin_scope
+from attendance.errors import Conflict, InvalidInput, UnknownDevice
+from attendance.models import Device, DeviceKind, Unit
+from attendance.terminal_values import clean_text, normalise_serial, serial_key
+from devices import binding
 from devices.errors import BadDeviceInput
 
 
@@ -28,11 +30,20 @@ def add_device(
     poll_interval_seconds: int = 60,
     live_mode: bool = False,
     clear_log_allowed: bool = False,
+    push_allowed_from: str | None = None,
 ) -> Device:
     """Register a terminal (an admin's act: only registered serials may push or be polled)."""
-    serial = serial.strip()
-    if not serial or len(serial) > 64:
-        raise BadDeviceInput("số sê-ri máy phải có từ 1 đến 64 ký tự")
+    try:
+        serial = normalise_serial(serial)
+        name = clean_text(name, what="tên máy", max_length=200) or ""
+    except InvalidInput as err:
+        raise BadDeviceInput(str(err)) from err
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise BadDeviceInput(f"không có đơn vị số {unit_id}")
+    if push_allowed_from is not None:
+        if kind != DeviceKind.ZK_PUSH:
+            raise BadDeviceInput("chỉ máy đẩy dữ liệu (push) mới giới hạn theo địa chỉ gửi")
+        push_allowed_from = binding.parse_networks_text(push_allowed_from)
     if kind == DeviceKind.ZK_PULL and not host:
         raise BadDeviceInput("máy kéo dữ liệu (pull) cần địa chỉ IP/host")
     if transport not in ("tcp", "udp"):
@@ -48,8 +59,9 @@ def add_device(
         raise Conflict(f"máy {serial} đã được đăng ký")
     device = Device(serial=serial, name=name, kind=kind, host=host, port=port, transport=transport,
                     comm_key=comm_key, timezone=timezone, unit_id=unit_id,
+                    pin_scope_id=pin_scope.organisation_id(session, unit_id),
                     poll_interval_seconds=poll_interval_seconds, live_mode=live_mode,
-                    clear_log_allowed=clear_log_allowed)
+                    clear_log_allowed=clear_log_allowed, push_allowed_from=push_allowed_from)
     session.add(device)
     session.flush()
     audit.record(session=session, actor=actor, action="device.add", entity="device", entity_id=device.id,
@@ -58,14 +70,18 @@ def add_device(
 
 
 def get_device(*, session: Session, serial: str) -> Device:
-    device = session.exec(select(Device).where(Device.serial == serial.strip())).first()
+    device = find_device(session=session, serial=serial)
     if device is None:
         raise UnknownDevice(f"không có máy chấm công số sê-ri {serial!r}")
     return device
 
 
 def find_device(*, session: Session, serial: str) -> Device | None:
-    return session.exec(select(Device).where(Device.serial == serial.strip())).first()
+    """The device registered under `serial`, however it is spelt (case, surrounding blanks)."""
+    key = serial_key(serial)
+    if not key:
+        return None
+    return session.exec(select(Device).where(Device.serial == key)).first()
 
 
 def list_devices(*, session: Session) -> list[Device]:

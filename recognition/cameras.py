@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from attendance.errors import Conflict
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import Device, DeviceKind, PunchSource, Staff
+from attendance.terminal_values import normalise_serial
 from attendance.timeutil import utcnow
 
 
@@ -32,10 +33,12 @@ class CameraHealth:
     delivered: int = 0
     gallery_people: int = 0
     last_error: str | None = None
+    dead_letters: int = 0  # punches the server refused for good, set aside on the camera
 
 
 def ensure_camera(*, session: Session, serial: str, name: str | None = None) -> Device:
     """The camera's device row, created on first contact; a terminal's serial is refused."""
+    serial = normalise_serial(serial)
     device = session.exec(select(Device).where(Device.serial == serial)).first()
     if device is None:
         device = Device(serial=serial, name=name or f"Camera {serial}", kind=DeviceKind.CAMERA, port=0)
@@ -53,8 +56,12 @@ def record_heartbeat(*, session: Session, serial: str, health: CameraHealth) -> 
     device.last_contact_at = now
     device.record_count = health.delivered
     device.user_count = health.gallery_people
-    if health.last_error:
-        device.last_error, device.last_error_at = health.last_error[:2000], now
+    problem = health.last_error
+    if health.dead_letters:
+        problem = (f"{health.dead_letters} lượt chấm công bị máy chủ từ chối hẳn, camera đã để riêng (dead letter)"
+                   + (f"; {problem}" if problem else ""))
+    if problem:
+        device.last_error, device.last_error_at = problem[:2000], now
         device.consecutive_failures += 1
     else:
         device.last_success_at, device.consecutive_failures = now, 0
@@ -78,7 +85,7 @@ def ingest_camera_punches(
         punches=[
             PunchIn(
                 source=PunchSource.CAMERA,
-                device_serial=serial,
+                device_serial=device.serial,
                 pin=p.pin,
                 device_time=p.device_time,
                 staff_id=p.staff_id,

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from attendance import audit
 from attendance.models import Staff
-from attendance.staff import get_staff
+from attendance.staff import get_staff, ledger_pin
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
 from recognition import identity, quality
@@ -173,7 +173,7 @@ def enroll_photo(
     )
     session.add(template)
     session.flush()
-    person = GalleryPerson(staff_id, staff.pin or staff.code, staff.code, staff.full_name)
+    person = GalleryPerson(staff_id, ledger_pin(staff), staff.code, staff.full_name)
     identity.remember(session, state, gallery.with_encoding(person, sample.encoding), template)
     kept = policy.keep_photos if keep_photo is None else keep_photo
     if kept:
@@ -261,7 +261,7 @@ def load_gallery(*, session: Session, cipher: TemplateCipher, active_only: bool 
         query = query.where(col(Staff.active).is_(True))
     grouped: dict[int, tuple[GalleryPerson, list[np.ndarray]]] = {}
     for template, staff in session.exec(query):
-        person = GalleryPerson(staff.id or 0, staff.pin or staff.code, staff.code, staff.full_name)
+        person = GalleryPerson(staff.id or 0, ledger_pin(staff), staff.code, staff.full_name)
         grouped.setdefault(person.staff_id, (person, []))[1].append(
             cipher.open_encoding(template.encoding, staff_id=template.staff_id)
         )

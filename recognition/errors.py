@@ -35,4 +35,15 @@ class CameraUnavailable(AttendanceError):
 
 
 class DeliveryFailed(AttendanceError):
-    """Punches could not be delivered to the server; they stay in the outbox."""
+    """Punches could not be delivered to the server; they stay in the outbox.
+
+    `permanent`: the server refused the request itself (a 4xx other than 401/403/408/429), so
+    sending it again cannot succeed; the camera sets such punches aside instead of retrying."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def permanent(self) -> bool:
+        return self.status is not None and 400 <= self.status < 500 and self.status not in (401, 403, 408, 429)

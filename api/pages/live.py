@@ -21,6 +21,7 @@ from api.pages.i18n import translate
 from attendance.db import get_engine
 from attendance.evaluation import evaluate_period
 from attendance.models import Punch, Staff
+from attendance.pin_scope import LateOwners
 from attendance.timeutil import to_local
 from config import get_settings
 
@@ -57,7 +58,9 @@ def punch_owner(*, session: Session, punch: Punch) -> Staff | None:
     """The person a punch belongs to: its staff id, else the PIN's current holder."""
     staff = session.get(Staff, punch.staff_id) if punch.staff_id else None
     if staff is None and punch.pin:
-        staff = session.exec(select(Staff).where(Staff.pin == punch.pin)).first()
+        candidates = list(session.exec(select(Staff.id).where(Staff.pin == punch.pin)))
+        owner = LateOwners(session, [c for c in candidates if c is not None]).owner(punch.pin_scope_id, punch.pin)
+        staff = session.get(Staff, owner) if owner else None
     return staff
 
 

@@ -22,7 +22,7 @@ from api.deps import (
     require,
 )
 from api.schemas.common import COMMON_RESPONSES
-from api.services.scope import ensure_own_device, visible_staff
+from api.services.scope import bind_token, ensure_own_device, visible_staff
 from attendance.models import Staff
 from recognition import cameras, enrollment
 from recognition.crypto import cipher_from_settings
@@ -99,6 +99,7 @@ class HeartbeatIn(BaseModel):
     delivered: int = 0
     gallery_people: int = 0
     last_error: str | None = Field(None, max_length=2000)
+    dead_letters: int = Field(0, ge=0)
 
 
 @router.post("/consents", status_code=201, summary="Record a person's consent to face enrollment")
@@ -180,6 +181,7 @@ def gallery(
 @router.post("/cameras/{serial}/punches", summary="Punches from a door camera's outbox (idempotent)")
 def camera_punches(serial: str, body: CameraPunchesIn, session: SessionDep, principal: PunchesIngest) -> IngestOut:
     ensure_own_device(session, principal, serial)
+    bind_token(session, principal, cameras.ensure_camera(session=session, serial=serial))
     result = cameras.ingest_camera_punches(
         session=session,
         serial=serial,
@@ -203,5 +205,7 @@ def camera_heartbeat(
     serial: str, body: HeartbeatIn, session: SessionDep, principal: RequireHeartbeat
 ) -> dict[str, str]:
     ensure_own_device(session, principal, serial)
-    cameras.record_heartbeat(session=session, serial=serial, health=cameras.CameraHealth(**body.model_dump()))
+    device = cameras.record_heartbeat(session=session, serial=serial,
+                                      health=cameras.CameraHealth(**body.model_dump()))
+    bind_token(session, principal, device)
     return {"status": "ok"}

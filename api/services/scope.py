@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy import false
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from api.auth.models import DeviceToken
 from api.auth.principal import Principal
 from api.auth.roles import Role
 from attendance.models import Device, Staff
+from attendance.terminal_values import serial_key
 
 
 def unit_condition(principal: Principal, column: Any) -> Any | None:
@@ -56,10 +58,32 @@ def visible_staff(session: Session, principal: Principal, staff_id: int) -> Staf
 
 
 def ensure_own_device(session: Session, principal: Principal, serial: str) -> None:
-    """A device token bound to a device may only speak for that device's serial."""
+    """A device token may only speak for its own device.
+
+    A token issued without a device is bound to the first device it speaks for (trust on first
+    use), so one camera's token can never create or touch another camera."""
     token = principal.device_token
-    if token is None or token.device_id is None:
+    if token is None:
+        return
+    key = serial_key(serial)
+    if token.device_id is None:
+        device = session.exec(select(Device).where(Device.serial == key)).first()
+        if device is not None and session.exec(select(DeviceToken.id).where(
+                DeviceToken.device_id == device.id, col(DeviceToken.revoked_at).is_(None))).first() is not None:
+            raise HTTPException(403, "this device already has its own token")
+        if device is None:
+            return  # bound below, once the caller has created the device
+        token.device_id = device.id
+        session.add(token)
         return
     device = session.get(Device, token.device_id)
-    if device is None or device.serial != serial.strip():
+    if device is None or device.serial != key:
         raise HTTPException(403, "this device token may only act for its own device")
+
+
+def bind_token(session: Session, principal: Principal, device: Device) -> None:
+    """Bind an unbound device token to the device it just created (see `ensure_own_device`)."""
+    token = principal.device_token
+    if token is not None and token.device_id is None:
+        token.device_id = device.id
+        session.add(token)

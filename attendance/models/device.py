@@ -25,6 +25,8 @@ class Device(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     kind: str = Field(default=DeviceKind.ZK_PULL, max_length=16)
     unit_id: int | None = Field(default=None, foreign_key="units.id")
+    pin_scope_id: int | None = Field(default=None, foreign_key="units.id",
+                                     description="the organisation whose staff its PINs name")
     host: str | None = Field(default=None, max_length=255)
     port: int = 4370
     transport: str = Field(default="tcp", max_length=3, description="tcp | udp")
@@ -46,6 +48,12 @@ class Device(SQLModel, table=True):
     user_count: int | None = None
     clock_offset_seconds: float | None = None
     firmware: str | None = Field(default=None, max_length=100)
+    # push terminals: where they may send from (ADMS has no credentials)
+    push_allowed_from: str | None = Field(default=None, max_length=500, description="addresses/networks; "
+                                          "None = the unit's, else pinned at the first handshake")
+    push_pinned_address: str | None = Field(default=None, max_length=64, description="trusted on first use")
+    push_pending_address: str | None = Field(default=None, max_length=64,
+                                             description="a changed address whose uploads are held")
 
 
 class DeviceLease(SQLModel, table=True):

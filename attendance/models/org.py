@@ -20,3 +20,7 @@ class Unit(UnitBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     parent_id: int | None = Field(default=None, foreign_key="units.id", index=True)
     path: str = Field(unique=True, max_length=1000, description="'UBND xã Tân Phú / Văn phòng'")
+    pin_namespace: bool = Field(default=False, description="PINs are unique within this unit's subtree (R14); "
+                                "top-level units always are")
+    push_allowed_from: str | None = Field(default=None, max_length=500,
+                                          description="addresses/networks its push terminals may send from")

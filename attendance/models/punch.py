@@ -38,6 +38,7 @@ class Punch(SQLModel, table=True):
                                   description="as the device reported it, naive device-local")
     punched_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    pin_scope_id: int | None = Field(default=None, description="the organisation whose PIN this is (R14)")
     state: int | None = Field(default=None, description="device in/out key: evidence only")
     verify: int | None = None
     quarantined: bool = False

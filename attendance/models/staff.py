@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -19,11 +20,15 @@ class StaffBase(SQLModel):
 
 class Staff(StaffBase, table=True):
     __tablename__ = "staff"
+    # A PIN is unique within an organisation only: every commune has its PIN 1 (DOMAIN.md R14).
+    __table_args__ = (UniqueConstraint("pin_scope_id", "pin", name="uq_staff_scope_pin"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=50)
-    pin: str | None = Field(default=None, unique=True, max_length=24)
+    pin: str | None = Field(default=None, max_length=24)
     unit_id: int = Field(foreign_key="units.id", index=True, description="current unit")
+    pin_scope_id: int | None = Field(default=None, foreign_key="units.id", index=True,
+                                     description="the organisation whose terminals know this PIN")
     active: bool = True
 
 

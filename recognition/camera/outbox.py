@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (delivered_at, id);
 """
+# Outbox files written before dead letters existed get the columns on open.
+_DEAD_COLUMNS = (("dead_at", "TEXT"), ("dead_reason", "TEXT"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,10 @@ class Outbox:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a punch acknowledged to the camera survives power loss
         self._db.executescript(_SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
+        for name, kind in _DEAD_COLUMNS:
+            if name not in present:
+                self._db.execute(f"ALTER TABLE outbox ADD COLUMN {name} {kind}")
 
     def add(self, punch: OutboxPunch) -> bool:
         """Queue a punch; False if the same punch is already queued or delivered."""
@@ -66,7 +72,7 @@ class Outbox:
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, device_serial, pin, staff_id, device_time, note FROM outbox"
-                " WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
+                " WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT ?",
                 (limit,),
             ).fetchall()
         return [
@@ -88,13 +94,37 @@ class Outbox:
                 [(error[:500], row_id) for row_id in ids],
             )
 
+    def mark_dead(self, dead: list[tuple[int, str]]) -> None:
+        """Set aside punches the server refused for good (with its reason): they no longer block the rest."""
+        with self._lock:
+            self._db.executemany(
+                "UPDATE outbox SET dead_at = ?, dead_reason = ?, attempts = attempts + 1 WHERE id = ?",
+                [(_now(), reason[:500], row_id) for row_id, reason in dead],
+            )
+
+    def dead_letters(self, limit: int = 100) -> list[tuple[OutboxPunch, str]]:
+        """Punches set aside, newest first, with the server's reason."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, device_serial, pin, staff_id, device_time, note, dead_reason FROM outbox"
+                " WHERE dead_at IS NOT NULL ORDER BY dead_at DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [(OutboxPunch(serial, pin, staff_id, datetime.fromisoformat(moment), note, row_id), reason or "")
+                for row_id, serial, pin, staff_id, moment, note, reason in rows]
+
     def counts(self) -> tuple[int, int]:
         """(pending, delivered)."""
         with self._lock:
             pending, delivered = self._db.execute(
-                "SELECT SUM(delivered_at IS NULL), SUM(delivered_at IS NOT NULL) FROM outbox"
+                "SELECT SUM(delivered_at IS NULL AND dead_at IS NULL), SUM(delivered_at IS NOT NULL) FROM outbox"
             ).fetchone()
         return int(pending or 0), int(delivered or 0)
+
+    def dead_count(self) -> int:
+        with self._lock:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL").fetchone()
+        return int(count)
 
     def purge_delivered(self, before: datetime) -> int:
         """Forget delivered punches older than `before` (the ledger has them)."""

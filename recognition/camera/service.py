@@ -144,19 +144,39 @@ class CameraService:
         while batch := self.outbox.pending(200):
             ids = [p.id for p in batch if p.id is not None]
             try:
-                self.sink.deliver(self.serial, batch)
+                delivered += self._deliver(batch)
             except DeliveryFailed as err:
                 self.outbox.mark_failed(ids, str(err))
                 self._failed(str(err), now)
                 return delivered
-            # marked only after the server has acknowledged; a lost ack means a resend the ledger dedupes
-            self.outbox.mark_delivered(ids)
-            delivered += len(ids)
         self.stats.delivered += delivered
         self.stats.last_error = None
         self._backoff = timedelta(seconds=2)
         self._next_delivery = now
         return delivered
+
+    def _deliver(self, batch: list[OutboxPunch]) -> int:
+        """Deliver a batch; punches the server refuses for good go to the dead letters, the rest through.
+
+        A request refused as a whole (one punch the server cannot take makes the batch a 422) is split
+        in halves until the refused punches stand alone. Raises DeliveryFailed for passing failures."""
+        try:
+            receipt = self.sink.deliver(self.serial, batch)
+        except DeliveryFailed as err:
+            if not err.permanent:
+                raise
+            if len(batch) == 1:
+                self.outbox.mark_dead([(batch[0].id or 0, str(err))])
+                return 0
+            middle = len(batch) // 2
+            return self._deliver(batch[:middle]) + self._deliver(batch[middle:])
+        refused = {index: reason for index, reason in receipt.rejected if 0 <= index < len(batch)}
+        if refused:
+            self.outbox.mark_dead([(batch[i].id or 0, reason) for i, reason in refused.items()])
+        # marked only after the server has acknowledged; a lost ack means a resend the ledger dedupes
+        kept = [p.id for i, p in enumerate(batch) if i not in refused and p.id is not None]
+        self.outbox.mark_delivered(kept)
+        return len(kept)
 
     def heartbeat(self) -> None:
         pending, delivered = self.outbox.counts()
@@ -167,6 +187,7 @@ class CameraService:
             delivered,
             len(self.matcher.gallery),
             self.stats.last_error,
+            self.outbox.dead_count(),
         )
         now = self.clock()
         self._next_heartbeat = now + timedelta(seconds=self.policy.heartbeat_seconds)

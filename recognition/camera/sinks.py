@@ -19,6 +19,7 @@ from recognition.gallery import Gallery
 class Receipt:
     stored: int
     duplicates: int
+    rejected: tuple[tuple[int, str], ...] = ()  # (index in the batch, reason): refused for good
 
 
 class PunchSink(Protocol):
@@ -52,7 +53,7 @@ class LocalSink:
                 )
         except Exception as err:  # a database outage must leave the punches in the outbox
             raise DeliveryFailed(f"database: {err}") from err
-        return Receipt(result.stored, result.duplicates)
+        return Receipt(result.stored, result.duplicates, tuple((r.index, r.reason) for r in result.rejected))
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None:
         from attendance.db import session_scope
@@ -97,7 +98,8 @@ class HttpSink:
         }
         data = self._call("POST", f"/api/faces/cameras/{serial}/punches", json=body)
         try:
-            return Receipt(int(data["stored"]), int(data["duplicates"]))
+            rejected = tuple((int(r["index"]), str(r["reason"])) for r in data.get("rejected") or ())
+            return Receipt(int(data["stored"]), int(data["duplicates"]), rejected)
         except (KeyError, TypeError, ValueError) as err:
             raise DeliveryFailed(f"unexpected answer to punches: {str(data)[:200]}") from err
 
@@ -123,7 +125,8 @@ class HttpSink:
         except httpx.HTTPError as err:
             raise DeliveryFailed(f"{method} {path}: {err}") from err
         if response.status_code >= 400:
-            raise DeliveryFailed(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
+            raise DeliveryFailed(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}",
+                                 status=response.status_code)
         try:
             data = response.json()
         except ValueError as err:

@@ -88,7 +88,7 @@ def test_aware_instants_from_cameras(session) -> None:
     again = ingest_punches(session=session, punches=[
         PunchIn(PunchSource.CAMERA, "CAM1", staff.pin, instant, staff_id=staff.id)])
     row = session.exec(select(Punch)).one()
-    assert row.device_time == datetime(2026, 11, 23, 7, 31, 5)
+    assert row.device_time == datetime(2026, 11, 23, 0, 31, 5)  # instants are keyed in UTC
     assert row.staff_id == staff.id and again.duplicates == 1
 
 

@@ -32,7 +32,7 @@ def test_csv_import_reports_each_bad_row_and_keeps_the_good(session, tmp_path: P
     assert (report.created, len(report.errors), report.units_created) == (2, 5, 3)
     reasons = {e.row: e.reason for e in report.errors}
     assert reasons[4] == "full name is empty"
-    assert "PIN '1' already belongs to TP001" in reasons[5]
+    assert "PIN) '1' đã được cấp cho một người khác" in reasons[5] and "TP001" not in reasons[5]
     assert "not a date" in reasons[6]
     assert reasons[7] == "unit is empty"
     assert "PIN must be digits" in reasons[8]

@@ -23,7 +23,7 @@ def running_service(url: str, *, workers: int = 1) -> Iterator[str]:
     env = dict(os.environ, DATABASE_URL=url, ATTENDANCE_ENVIRONMENT="development")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--no-proxy-headers"],
         env=env, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
     try:

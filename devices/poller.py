@@ -21,6 +21,7 @@ from attendance.errors import AttendanceError
 from attendance.ledger import IngestResult
 from attendance.models import Device, DeviceKind, PunchSource
 from attendance.timeutil import utcnow
+from config import get_settings
 from devices import health, lease
 from devices.backoff import next_delay
 from devices.pull import DEFAULT_BATCH, Progress, PullResult, ingest_terminal_punches, pull_device, terminal_params
@@ -204,7 +205,20 @@ class Poller:
         while (now := utcnow()) < until:
             terminal.listen(until=min(until, now + stretch), on_punch=on_punch)
             self._renew(device.id or 0)
+        if received:
+            self._refresh_fingerprint(session, device, terminal)
         return received
+
+    def _refresh_fingerprint(self, session: Session, device: Device, terminal: Terminal) -> None:
+        """After live punches, the log's newest records changed: record them if the log is exactly what we
+        hold (the count agrees), so the next poll may skip again; otherwise the next poll reads it all."""
+        state = health.sync_state(session=session, device_id=device.id or 0)
+        if terminal.status().record_count == state.synced_record_count:
+            state.newest_fingerprint = terminal.log_fingerprint(get_settings().terminals.fingerprint_records)
+        else:
+            state.newest_fingerprint = None
+        session.add(state)
+        session.commit()
 
     def _renew(self, device_id: int) -> None:
         with Session(self.engine) as s:

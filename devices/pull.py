@@ -12,6 +12,7 @@ from sqlmodel import Session
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import Device, PunchSource
 from attendance.timeutil import utcnow
+from config import get_settings
 from devices import health
 from devices.errors import DeviceError, DeviceMismatch
 from devices.terminal import Terminal, TerminalOpener, TerminalParams, TerminalPunch, TerminalStatus
@@ -63,12 +64,18 @@ def pull_device(
         result = PullResult(serial=device.serial, record_count=status.record_count,
                             clock_offset_seconds=device.clock_offset_seconds)
         state = health.sync_state(session=session, device_id=_id(device))
-        if not force and state.synced_record_count == status.record_count:
+        records = get_settings().terminals.fingerprint_records
+        if (not force and state.synced_record_count == status.record_count
+                and state.newest_fingerprint is not None
+                and term.log_fingerprint(records) == state.newest_fingerprint):
+            # Same count and same newest records: nothing new. The count alone would miss a full
+            # log overwriting its oldest records, or a log cleared and refilled to the same size.
             result.skipped = True
         else:
             term.disable()
             try:
                 punches = term.read_punches()
+                fingerprint = term.log_fingerprint(records)  # still disabled: the same log as read
             except BaseException:
                 with suppress(DeviceError):  # keep the read's error, not the re-enable's
                     term.enable()
@@ -79,6 +86,7 @@ def pull_device(
                 session=session, device=device, punches=punches, result=result.ingest,
                 batch_size=batch_size, progress=progress, heartbeat=heartbeat)
             state.synced_record_count = len(punches)
+            state.newest_fingerprint = fingerprint
             state.synced_at = utcnow()
             state.unreadable_records = result.unreadable
             session.add(state)

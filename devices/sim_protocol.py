@@ -115,12 +115,16 @@ class SimSession:
         with self.terminal.lock:
             self.terminal.stats.buffer_reads += 1
         if len(self.buffer) <= self.terminal.config.inline_limit:
+            with self.terminal.lock:
+                self.terminal.stats.bytes_served += len(self.buffer)
             return self._reply(packet, zk.CMD_DATA, self.buffer)
         return self._ok(packet, struct.pack("<BI", 0, len(self.buffer)) + b"\x00" * 4)
 
     def _read_buffer(self, packet: Packet) -> Reply:
         start, length = struct.unpack("<ii", packet.payload[:8])
         chunk = self.buffer[start : start + length]
+        with self.terminal.lock:
+            self.terminal.stats.bytes_served += len(chunk)
         frames = [zk.make_packet(zk.CMD_PREPARE_DATA, self.session_id, packet.reply_id,
                                  struct.pack("<II", len(chunk), 0))]
         if self.udp:

@@ -38,6 +38,7 @@ class TerminalConfig:
     user_capacity: int = 3000
     record_capacity: int = 200_000
     inline_limit: int = 1016  # data sets up to this size come inline (fits one UDP reply)
+    overwrite_when_full: bool = False  # a full log drops its oldest record for each new one (a setting of real terminals)
     event_size: int | None = None  # live event payload size: 12, 32, 36 or 52
 
     def __post_init__(self) -> None:
@@ -55,6 +56,7 @@ class Stats:
     max_sessions: int = 0
     sessions_total: int = 0
     buffer_reads: int = 0
+    bytes_served: int = 0  # user/punch data sent, inline or in chunks
 
 
 class SimTerminal:
@@ -113,6 +115,8 @@ class SimTerminal:
             if not self.enabled:
                 self._held.append(record)
                 return record
+            if self.config.overwrite_when_full and len(self.punches) >= self.config.record_capacity:
+                del self.punches[0]
             self.punches.append(record)
             listeners = list(self._listeners)
         for listener in listeners:

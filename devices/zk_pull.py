@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import struct
 import unicodedata
@@ -79,6 +80,40 @@ class PyzkTerminal:
         uid_map = {u.uid: u.pin for u in self.read_users()} if size == 8 else {}
         raws, _ = self._guard(lambda: zkproto.unpack_punches(data, count, uid_map))
         return [TerminalPunch(r.user_id, _decode(r.time), r.time, r.status, r.punch) for r in raws]
+
+    def log_fingerprint(self, records: int) -> str:
+        """A hash of the log's newest `records` records, reading only them (one chunk, not the log).
+
+        With the record count it tells a log that changed from one that did not: a full terminal
+        that overwrites its oldest records, or a log cleared and refilled, keeps its count.
+        """
+        self._call(self._zk.read_sizes)
+        count = self._zk.records
+        if count == 0:
+            return hashlib.sha256(b"").hexdigest()
+        tail = self._call(lambda: self._read_tail(count, records))
+        return hashlib.sha256(tail).hexdigest()
+
+    def _read_tail(self, count: int, records: int) -> bytes:
+        # pyzk has no ranged read: prepare the buffer as read_with_buffer does, then read the last
+        # chunk only. Small logs come inline with the prepare reply; then the whole log is the tail.
+        zk: Any = self._zk
+        command = struct.pack("<bhii", 1, zkproto.CMD_ATTLOG_RRQ, 0, 0)
+        response = zk._ZK__send_command(zkproto.CMD_PREPARE_BUFFER, command, 1024)
+        if not response.get("status"):
+            raise DeviceProtocolError(f"{self.where}: máy không hỗ trợ đọc theo đoạn")
+        if response["code"] == zkproto.CMD_DATA:
+            data = self._read_buffer(zkproto.CMD_ATTLOG_RRQ, 0)
+            size = zkproto.infer_record_size(len(data), count, zkproto.PUNCH_FORMATS)
+            return data[-min(records, count) * size:]
+        total = struct.unpack("<I", zk._ZK__data[1:5])[0]
+        body = total - 4
+        size = zkproto.infer_record_size(body, count, zkproto.PUNCH_FORMATS)
+        length = min(records, count) * size
+        try:
+            return bytes(zk._ZK__read_chunk(total - length, length))
+        finally:
+            zk.free_data()
 
     def set_user(self, user: TerminalUser) -> None:
         if not self.user_format:

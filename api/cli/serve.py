@@ -12,4 +12,6 @@ def serve(
     workers: int = typer.Option(1, help="uvicorn worker processes."),
 ) -> None:
     """Serve the HTTP API and web pages."""
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; which proxies
+    # are trusted is the service's setting (ATTENDANCE_TERMINALS__TRUSTED_PROXIES, see devices.binding).
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=False)

@@ -50,6 +50,7 @@ def import_usb_file(
                             name="Máy nhập từ USB")
         result.registered = True
         session.commit()
+    result.serial = device.serial
     result.lines = len(parsed.punches) + len(parsed.errors)
     total = len(parsed.punches)
     for start in range(0, total, batch_size):

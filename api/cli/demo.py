@@ -61,6 +61,6 @@ def demo(
     console.print(f"  máy chấm công mô phỏng {terminal.simulator.host}:{terminal.port} (pyzk, TCP/UDP), "
                   "được quét mỗi 10 giây")
     try:
-        uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, proxy_headers=False)
     finally:
         terminal.close()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +14,7 @@ from sqlmodel import Session
 from api.auth.service import create_user
 from attendance.models import Staff, Unit
 from tests.factories import make_staff, make_unit, punch_at
+from tests.live_server import running_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,26 +27,8 @@ DAY = date(2026, 11, 18)  # a Wednesday, a working day
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """The real application served by uvicorn in a thread, against the test database."""
-    import uvicorn
-
-    from api.main import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                            timeout_graceful_shutdown=1, lifespan="off")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, name="pages-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with running_app("pages-uvicorn") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

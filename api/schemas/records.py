@@ -11,6 +11,9 @@ from attendance.models import ExceptionKind
 _ID = Field(ge=1, le=2_147_483_647)
 _DAY = Field(ge=date(1900, 1, 1), le=date(2200, 12, 31))
 
+# Letters and digits only: a PIN travels to terminals, where a tab or newline would inject fields.
+PIN_PATTERN = r"^\s*[0-9A-Za-z]*\s*$"
+
 
 class UnitPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -65,7 +68,7 @@ class StaffCreate(BaseModel):
     unit_id: int = _ID
     code: str = Field(min_length=1, max_length=50)
     full_name: str = Field(min_length=1, max_length=200)
-    pin: str | None = Field(None, max_length=24)
+    pin: str | None = Field(None, max_length=24, pattern=PIN_PATTERN)
     card: str | None = Field(None, max_length=32)
     position: str | None = Field(None, max_length=200)
     start_date: date | None = Field(None, ge=date(1900, 1, 1), le=date(2200, 12, 31))
@@ -83,7 +86,7 @@ class StaffUpdate(BaseModel):
 class PinIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"pin": "1042"}]})
 
-    pin: str | None = Field(max_length=24, description="null removes the PIN")
+    pin: str | None = Field(max_length=24, pattern=PIN_PATTERN, description="null removes the PIN")
 
 
 class MoveIn(BaseModel):

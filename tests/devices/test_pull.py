@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,3 +138,31 @@ def test_a_terminal_with_another_serial_is_not_read(session, simulator) -> None:
     with pytest.raises(DeviceMismatch):
         pull_device(session=session, device=device, opener=open_pyzk)
     assert stored(session) == 0
+
+
+def test_a_full_log_that_overwrites_its_oldest_records_is_read_again(session, simulator) -> None:
+    handle = simulator(users=3, punches=0)
+    terminal = handle.terminal
+    terminal.config.record_capacity, terminal.config.overwrite_when_full = 50, True
+    start = datetime(2026, 12, 1, 7, 0)
+    for minute in range(50):
+        terminal.add_punch("1", start + timedelta(minutes=minute))
+    device = register(session, handle)
+    assert pull_device(session=session, device=device, opener=open_pyzk).ingest.stored == 50
+    terminal.add_punch("2", start + timedelta(hours=3))  # the oldest record gives way: still 50
+    assert len(terminal.punches) == 50
+    again = pull_device(session=session, device=device, opener=open_pyzk)
+    assert not again.skipped and again.ingest.stored == 1
+    assert pull_device(session=session, device=device, opener=open_pyzk).skipped
+
+
+def test_a_log_cleared_and_refilled_to_the_same_count_is_read_again(session, simulator) -> None:
+    handle = simulator(users=3, punches=30)
+    device = register(session, handle)
+    pull_device(session=session, device=device, opener=open_pyzk)
+    handle.terminal.clear_log()
+    start = datetime(2026, 12, 2, 7, 0)
+    for minute in range(30):
+        handle.terminal.add_punch("3", start + timedelta(minutes=minute))
+    refilled = pull_device(session=session, device=device, opener=open_pyzk)
+    assert not refilled.skipped and refilled.ingest.stored == 30

@@ -76,6 +76,8 @@ def add(
     push: bool = typer.Option(False, "--push", help="Máy tự gửi dữ liệu (ADMS/iclock), không cần quét."),
     live: bool = typer.Option(False, "--live", help="Nhận chấm công tức thời giữa các lần quét."),
     allow_clear: bool = typer.Option(False, "--allow-clear", help="Cho phép xoá log trên máy (sau khi đối chiếu)."),
+    from_: str | None = typer.Option(None, "--from", help="Máy push chỉ được gửi từ các địa chỉ/mạng này, ví dụ "
+                                     "10.1.2.0/24 (mặc định: mạng của đơn vị, hoặc địa chỉ lần liên lạc đầu)."),
 ) -> None:
     """Đăng ký một máy chấm công."""
     try:
@@ -89,8 +91,29 @@ def add(
             device = add_device(session=session, serial=serial, actor=_actor(),
                                 kind=DeviceKind.ZK_PUSH if push else DeviceKind.ZK_PULL, name=name, host=host,
                                 port=port, transport=transport, comm_key=comm_key, timezone=tz, unit_id=unit_id,
-                                poll_interval_seconds=interval, live_mode=live, clear_log_allowed=allow_clear)
+                                poll_interval_seconds=interval, live_mode=live, clear_log_allowed=allow_clear,
+                                push_allowed_from=from_)
             console.print(f"Đã đăng ký máy {device.serial} ({device.kind}).")
+    except AttendanceError as err:
+        raise _fail(err) from err
+
+
+@app.command("confirm-address")
+def confirm_address(
+    serial: str = typer.Argument(..., help="Số sê-ri máy push đổi địa chỉ."),
+    reject: bool = typer.Option(False, "--reject", help="Từ chối địa chỉ mới (dữ liệu giữ lại chỉ làm bằng chứng)."),
+) -> None:
+    """Xác nhận (hoặc từ chối) địa chỉ mới của máy push; dữ liệu gửi từ đó đang được giữ lại."""
+    try:
+        with session_scope() as session:
+            device = get_device(session=session, serial=serial)
+            address = device.push_pending_address
+            if reject:
+                held = adms.reject_address(session=session, device=device, actor=_actor())
+                console.print(f"Đã từ chối địa chỉ {address} của máy {device.serial}; {held} lần gửi giữ làm bằng chứng.")
+            else:
+                accepted = adms.confirm_address(session=session, device=device, actor=_actor())
+                console.print(f"Máy {device.serial} nay gửi từ {address}; đã nhận {accepted} lượt chấm công được giữ lại.")
     except AttendanceError as err:
         raise _fail(err) from err
 
@@ -100,7 +123,7 @@ def list_() -> None:
     """Danh sách máy và tình trạng (lần liên lạc, lỗi, số bản ghi, lệch giờ)."""
     with session_scope() as session:
         devices = list_devices(session=session)
-        table = Table("Sê-ri", "Tên", "Loại", "Địa chỉ", "Liên lạc cuối", "Thành công cuối", "Bản ghi",
+        table = Table("Sê-ri", "Tên", "Loại", "Địa chỉ / gửi từ", "Liên lạc cuối", "Thành công cuối", "Bản ghi",
                       "Người dùng", "Lệch giờ (s)", "Lỗi", title="Máy chấm công")
         for d in devices:
             offset = "" if d.clock_offset_seconds is None else f"{d.clock_offset_seconds:+.0f}"
@@ -108,10 +131,21 @@ def list_() -> None:
                 offset = f"[red]{offset} ⚠[/red]"
             records = "" if d.record_count is None else f"{d.record_count}/{d.record_capacity or '?'}"
             error = f"[red]{d.last_error}[/red] (x{d.consecutive_failures})" if d.last_error else ""
-            table.add_row(d.serial, d.name, d.kind, f"{d.host}:{d.port}/{d.transport}" if d.host else "-",
+            table.add_row(d.serial, d.name, d.kind, _where(d),
                           _when(d, d.last_contact_at), _when(d, d.last_success_at), records,
                           "" if d.user_count is None else str(d.user_count), offset, error)
         console.print(table)
+
+
+def _where(device: Device) -> str:
+    if device.host:
+        return f"{device.host}:{device.port}/{device.transport}"
+    if device.kind != DeviceKind.ZK_PUSH:
+        return "-"
+    where = device.push_allowed_from or device.push_pinned_address or "chưa liên lạc"
+    if device.push_pending_address:
+        where += f" [red](địa chỉ mới chờ xác nhận: {device.push_pending_address})[/red]"
+    return where
 
 
 @app.command("poll")

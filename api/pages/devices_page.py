@@ -31,7 +31,9 @@ def devices_page(request: Request, session: SessionDep, user: PageUser) -> HTMLR
         "last_contact": d.last_contact_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S") if d.last_contact_at else None,
         "fill": round(100 * d.record_count / d.record_capacity) if d.record_count is not None and d.record_capacity
         else None,
-        "actions": _actions(d.kind, bool(d.host)),
+        "actions": _actions(d.kind, bool(d.host)) + (
+            [("confirm-address", "dev.confirm_address"), ("reject-address", "dev.reject_address")]
+            if d.push_pending_address else []),
     } for d in rows]
     return render(request, "devices.html", {"devices": devices,
                                             "can_manage": user.can(Permission.DEVICES_MANAGE)}, user=user)

@@ -73,6 +73,15 @@ def device_health(device: CurrentDevice, session: SessionDep, _: DevicesRead) ->
 @router.post("/{device_id}/actions/{action}", summary="Pull the log now, check or set the clock, sync users")
 def act(device: CurrentDevice, action: Annotated[DeviceAction, Path()], session: SessionDep,
         principal: DevicesManage) -> ActionResult:
+    if action in (DeviceAction.CONFIRM_ADDRESS, DeviceAction.REJECT_ADDRESS):
+        address = device.push_pending_address
+        if action is DeviceAction.CONFIRM_ADDRESS:
+            detail: dict[str, object] = {"address": address, "punches_released": adms.confirm_address(
+                session=session, device=device, actor=principal.actor)}
+        else:
+            detail = {"address": address, "held_uploads": adms.reject_address(
+                session=session, device=device, actor=principal.actor)}
+        return ActionResult(action=action, serial=device.serial, detail=detail)
     if device.kind == DeviceKind.ZK_PUSH and action in (DeviceAction.SYNC_USERS, DeviceAction.SYNC_USERS_DRY_RUN):
         plan = adms.queue_user_sync(session=session, device=device, actor=principal.actor,
                                     dry_run=action is DeviceAction.SYNC_USERS_DRY_RUN)

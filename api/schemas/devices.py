@@ -28,6 +28,9 @@ class DevicePublic(BaseModel):
     live_mode: bool
     enabled: bool
     clear_log_allowed: bool
+    push_allowed_from: str | None = None
+    push_pinned_address: str | None = None
+    push_pending_address: str | None = Field(None, description="a changed address whose uploads are held")
 
 
 class DeviceCreate(BaseModel):
@@ -47,6 +50,8 @@ class DeviceCreate(BaseModel):
     poll_interval_seconds: int = Field(60, ge=5, le=86_400)
     live_mode: bool = False
     clear_log_allowed: bool = False
+    push_allowed_from: str | None = Field(None, max_length=500, examples=["10.1.2.0/24"],
+                                          description="push terminals: the addresses/networks they may send from")
 
 
 class DeviceHealth(BaseModel):
@@ -75,6 +80,8 @@ class DeviceAction(StrEnum):
     SET_CLOCK = "set-clock"
     SYNC_USERS = "sync-users"
     SYNC_USERS_DRY_RUN = "sync-users-dry-run"
+    CONFIRM_ADDRESS = "confirm-address"  # push: trust its new address, ingest what it sent meanwhile
+    REJECT_ADDRESS = "reject-address"  # push: keep what it sent meanwhile as evidence only
 
 
 class ActionResult(BaseModel):

@@ -78,10 +78,10 @@ def test_one_bad_line_is_reported_and_the_good_ones_stored(client, session, push
 
 
 def test_operlog_bad_user_lines_are_reported_and_the_others_kept(client, session, push_device) -> None:
-    body = ("USER PIN=1\tName=An\tPri=1e12\n"
-            "USER PIN=2\tName=Binh\tPri=99999999999999999999\n"
-            "USER PIN=3\tName=Cuong\tPri=14\tCard=12x\n"
-            "USER PIN=4\tName=Dung\x07\tPri=0\tCard=4455\n").encode()
+    body = (b"USER PIN=1\tName=An\tPri=1e12\n"
+            b"USER PIN=2\tName=Binh\tPri=99999999999999999999\n"
+            b"USER PIN=3\tName=Cuong\tPri=14\tCard=12x\n"
+            b"USER PIN=4\tName=Dung\x07\tPri=0\tCard=4455\n")
     reply = client.post(f"/iclock/cdata?SN={SN}&table=OPERLOG", content=body)
     assert reply.status_code == 200
     assert reply.text.splitlines()[0] == "OK: 1"

@@ -9,8 +9,10 @@ matches a punch's PIN with one indexed lookup per batch.
 from __future__ import annotations
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from attendance.errors import Conflict
 from attendance.models import Device, Staff, Unit
 
 
@@ -83,3 +85,18 @@ class LateOwners:
         if scope is not None:
             return self._by_key.get((scope, pin))
         return None if pin in self._shared else self._by_pin.get(pin)
+
+
+def set_namespace(session: Session, unit: Unit, marked: bool) -> None:
+    """Mark (or unmark) a unit as its own PIN namespace; refused when PINs would then collide."""
+    if unit.parent_id is None or unit.pin_namespace == marked:
+        return  # a top-level unit is always a namespace
+    unit.pin_namespace = marked
+    session.add(unit)
+    try:
+        with session.begin_nested():
+            refresh(session)
+    except IntegrityError as err:
+        unit.pin_namespace = not marked
+        session.add(unit)
+        raise Conflict("không đổi được: hai người sẽ trùng mã chấm công (PIN) trong cùng một tổ chức") from err

@@ -21,6 +21,7 @@ from attendance.errors import AttendanceError, InvalidInput
 from attendance.models import Staff, Unit
 from attendance.org import ensure_unit_path
 from attendance.staff import assign_pin, create_staff, move_staff
+from attendance.terminal_values import CARD_MAX, clean_text
 
 # Normalised header (lower case, no diacritics, single spaces) -> field.
 HEADER_ALIASES: dict[str, str] = {
@@ -157,6 +158,7 @@ def _apply(session: Session, record: dict[str, str], actor: str) -> str:
         changed = True
     for attr in ("full_name", "card", "position"):
         value = (name if attr == "full_name" else record.get(attr)) or None
+        value = clean_text(value, what=attr, max_length=CARD_MAX if attr == "card" else 200)
         if value is not None and getattr(existing, attr) != value:
             setattr(existing, attr, value)
             changed = True

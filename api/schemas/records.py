@@ -25,6 +25,8 @@ class UnitPublic(BaseModel):
     code: str | None
     budget_code: str | None = Field(description="mã QHNS")
     timezone: str | None
+    pin_namespace: bool = Field(False, description="PINs are unique within this unit (top-level units always)")
+    push_allowed_from: str | None = Field(None, description="networks its push terminals may send from")
 
 
 class UnitCreate(BaseModel):
@@ -43,6 +45,8 @@ class UnitUpdate(BaseModel):
     code: str | None = Field(None, max_length=50)
     budget_code: str | None = Field(None, max_length=50)
     timezone: str | None = Field(None, max_length=64)
+    pin_namespace: bool | None = Field(None, description="make this unit its own PIN namespace (R14)")
+    push_allowed_from: str | None = Field(None, max_length=500, examples=["10.1.2.0/24"])
 
 
 class StaffPublic(BaseModel):

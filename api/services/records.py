@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from attendance import audit
+from attendance import audit, pin_scope
 from attendance.errors import InvalidInput
 from attendance.models import Staff, Unit
 from attendance.org import ensure_unit_path
+from attendance.terminal_values import CARD_MAX, clean_text, has_control
+from devices import binding
 
 
 def create_unit(*, session: Session, path: str, code: str | None, budget_code: str | None,
@@ -27,13 +29,19 @@ def create_unit(*, session: Session, path: str, code: str | None, budget_code: s
 
 def update_unit(*, session: Session, unit: Unit, changes: dict[str, object], actor: str,
                 action: str = "unit.update") -> Unit:
-    """Change a unit's code, budget code (mã QHNS) or time zone."""
-    unknown = set(changes) - {"code", "budget_code", "timezone"}
+    """Change a unit's code, budget code (mã QHNS), time zone, push networks or PIN namespace."""
+    unknown = set(changes) - {"code", "budget_code", "timezone", "push_allowed_from", "pin_namespace"}
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
     if changes.get("timezone"):
         check_zone(str(changes["timezone"]))
+    changes = dict(changes)
+    if changes.get("push_allowed_from"):
+        changes["push_allowed_from"] = binding.parse_networks_text(str(changes["push_allowed_from"]))
     before = None if action == "unit.create" else audit.snapshot(unit)
+    marked = changes.pop("pin_namespace", None)
+    if marked is not None:
+        pin_scope.set_namespace(session, unit, bool(marked))
     for key, value in changes.items():
         setattr(unit, key, (str(value).strip() or None) if value is not None else None)
     session.add(unit)
@@ -48,10 +56,14 @@ def update_staff_details(*, session: Session, staff: Staff, changes: dict[str, o
     unknown = set(changes) - {"full_name", "position", "card", "start_date"}
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    if changes.get("card") is not None:
+        changes = {**changes, "card": clean_text(str(changes["card"]), what="số thẻ", max_length=CARD_MAX)}
     if "full_name" in changes:
         name = " ".join(str(changes["full_name"] or "").split())
         if not name:
             raise InvalidInput("the full name is required")
+        if has_control(name):
+            raise InvalidInput("họ tên không được chứa ký tự điều khiển")
         changes["full_name"] = name
     for key in ("position", "card"):
         if key in changes:

@@ -118,3 +118,22 @@ def test_pins_names_and_cards_cannot_inject_terminal_fields_or_commands(
     reply = client.get("/iclock/getrequest?SN=PUSH01")
     for line in reply.text.splitlines():
         assert line.startswith("C:") and line.count("\t") == 5 and "Pri=0" in line, line
+
+
+def test_a_unit_marked_as_its_own_namespace_may_reuse_pins_and_unmarking_is_refused_on_collision(
+        client: TestClient, office: Office, session: Session) -> None:
+    admin = office.headers["admin"]
+    make_staff(session, office.office, full_name="Người Văn Phòng", pin="5")
+    session.commit()
+    assert client.patch(f"/api/units/{office.economy.id}", json={"pin_namespace": True},
+                        headers=admin).json()["pin_namespace"] is True
+    session.expire_all()
+    economist = make_staff(session, office.economy, full_name="Người Kinh Tế", pin="5")  # now allowed
+    add_device(session=session, serial="KINHTE01", actor="admin", kind=DeviceKind.ZK_PUSH, unit_id=office.economy.id)
+    session.commit()
+    push(client, "KINHTE01", "5\t2026-12-02 07:25:00\t0\t1\n")
+    session.expire_all()
+    assert session.exec(select(Punch.staff_id)).all() == [economist.id]
+    refused = client.patch(f"/api/units/{office.economy.id}", json={"pin_namespace": False}, headers=admin)
+    assert refused.status_code == 409 and "trùng mã chấm công" in refused.text
+    assert client.get(f"/api/units/{office.economy.id}", headers=admin).json()["pin_namespace"] is True

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, String, any_, bindparam, func, select
 from sqlmodel import Session, col
 
 from attendance import pin_scope, punch_store
 from attendance.models import Device, PunchSource, Staff, Unit
 from attendance.models.org import PATH_SEPARATOR
-from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, has_control, in_int32, serial_key
+from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, in_int32, serial_key
 from attendance.timeutil import utcnow
 from config import AttendancePolicy, get_settings
 
@@ -132,13 +132,15 @@ def _to_row(
         raise ValueError("missing user PIN")
     if len(serial) > 64 or len(pin) > PIN_MAX:
         raise ValueError("device serial or PIN too long")
-    if has_control(serial) or has_control(pin) or any(c.isspace() for c in pin):
+    # isprintable() is False for tabs, newlines, NUL, other controls and blanks but the space (in C: hot path).
+    if not (serial.isprintable() and pin.isprintable()) or " " in pin:
         raise ValueError("control characters or blanks in the device serial or PIN")
     if not isinstance(punch.device_time, datetime):
         raise ValueError(f"not a date and time: {punch.device_time!r}")
     if not EARLIEST_YEAR <= punch.device_time.year <= LATEST_YEAR:
         raise ValueError(f"not a real date (year {punch.device_time.year}, expected {EARLIEST_YEAR}-{LATEST_YEAR})")
-    if not (in_int32(punch.state) and in_int32(punch.verify)):
+    if (punch.state is not None and not in_int32(punch.state)) or (
+            punch.verify is not None and not in_int32(punch.verify)):
         raise ValueError("status or verify mode out of range")
     zone_name = punch.timezone or default_zone
     zone = zones.get(zone_name)
@@ -203,58 +205,74 @@ def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
     Unknown PINs stay unmatched until assigned.
     """
     serials = list({str(row["device_serial"]) for row in rows})
-    devices: dict[str, tuple[int | None, str | None]] = {}
+    devices: dict[str, tuple[int | None, int | None]] = {}  # serial -> (organisation, unit)
     for start in range(0, len(serials), 900):
-        query = (select(col(Device.serial), col(Device.pin_scope_id), col(Unit.path))
-                 .join(Unit, col(Unit.id) == col(Device.unit_id), isouter=True)
-                 .where(col(Device.serial).in_(serials[start:start + 900])))
-        for serial, scope, path in session.execute(query):
-            devices[serial] = (scope, path)
+        query = select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id)).where(
+            col(Device.serial).in_(serials[start:start + 900]))
+        for serial, scope, unit_id in session.execute(query):
+            devices[serial] = (scope, unit_id)
     sole: list[int | None] = []
+    wanted: dict[int | None, set[str]] = {}
     for row in rows:
-        scope, _ = devices.get(str(row["device_serial"]), (None, None))
-        if scope is None and str(row["device_serial"]) in devices:
+        serial = str(row["device_serial"])
+        scope, _ = devices.get(serial, (None, None))
+        if scope is None and serial in devices:
             if not sole:
                 sole.append(pin_scope.sole_organisation_id(session))
             scope = sole[0]
         row["pin_scope_id"] = scope
-    wanted: dict[int | None, set[str]] = {}
-    for row in rows:
         if row["staff_id"] is None:
-            wanted.setdefault(row["pin_scope_id"], set()).add(str(row["pin"]))  # type: ignore[arg-type]
-    holders: dict[tuple[int | None, str], tuple[int, str]] = {}
+            wanted.setdefault(scope, set()).add(str(row["pin"]))
+    holders: dict[tuple[int | None, str], tuple[int, int]] = {}
     for scope, pins in wanted.items():
         holders.update(_holders(session, scope, list(pins)))
+    # A terminal registered below its organisation (a department's) credits only that subtree.
+    subtrees: dict[int, set[int]] = {}
     for row in rows:
         if row["staff_id"] is not None:
             continue
         holder = holders.get((row["pin_scope_id"], str(row["pin"])))  # type: ignore[arg-type]
         if holder is None:
             continue
-        _, device_path = devices.get(str(row["device_serial"]), (None, None))
-        staff_id, staff_path = holder
-        if device_path and staff_path != device_path and not staff_path.startswith(device_path + PATH_SEPARATOR):
-            row["quarantined"] = True
-            row["quarantine_reason"] = "PIN of a person outside the terminal's unit"
+        staff_id, staff_unit = holder
+        _, device_unit = devices.get(str(row["device_serial"]), (None, None))
+        if device_unit is not None and device_unit != row["pin_scope_id"]:
+            if device_unit not in subtrees:
+                subtrees[device_unit] = _subtree(session, device_unit)
+            if staff_unit not in subtrees[device_unit]:
+                row["quarantined"] = True
+                row["quarantine_reason"] = "PIN of a person outside the terminal's unit"
         row["staff_id"] = staff_id
 
 
-def _holders(session: Session, scope: int | None, pins: list[str]) -> dict[tuple[int | None, str], tuple[int, str]]:
-    """(scope, pin) -> (staff id, unit path) of the people holding `pins` in `scope`."""
-    found: dict[tuple[int | None, str], tuple[int, str]] = {}
-    for start in range(0, len(pins), 900):
-        chunk = pins[start:start + 900]
-        query = (select(col(Staff.pin), col(Staff.id), col(Unit.path))
-                 .join(Unit, col(Unit.id) == col(Staff.unit_id)).where(col(Staff.pin).in_(chunk)))
+def _holders(session: Session, scope: int | None, pins: list[str]) -> dict[tuple[int | None, str], tuple[int, int]]:
+    """(scope, pin) -> (staff id, unit id) of the people holding `pins` in `scope`."""
+    found: dict[tuple[int | None, str], tuple[int, int]] = {}
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    step = (len(pins) or 1) if postgresql else 900
+    for start in range(0, len(pins), step):
+        chunk = pins[start:start + step]
+        # One array parameter on PostgreSQL: an IN list of ~1,000 binds costs more to send than to run.
+        member = (col(Staff.pin) == any_(bindparam("pins", chunk, type_=ARRAY(String))) if postgresql
+                  else col(Staff.pin).in_(chunk))
+        query = select(col(Staff.pin), col(Staff.id), col(Staff.unit_id)).where(member)
         if scope is not None:
             query = query.where(col(Staff.pin_scope_id) == scope)
         else:
-            unique = (select(col(Staff.pin)).where(col(Staff.pin).in_(chunk))
-                      .group_by(col(Staff.pin)).having(func.count() == 1))
+            unique = select(col(Staff.pin)).where(member).group_by(col(Staff.pin)).having(func.count() == 1)
             query = query.where(col(Staff.pin).in_(unique))
-        for pin, staff_id, path in session.execute(query):
-            found[(scope, pin)] = (staff_id, path)
+        for pin, staff_id, unit_id in session.execute(query):
+            found[(scope, pin)] = (staff_id, unit_id)
     return found
+
+
+def _subtree(session: Session, unit_id: int) -> set[int]:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        return set()
+    prefix = unit.path + PATH_SEPARATOR
+    return set(session.execute(select(col(Unit.id)).where(
+        (col(Unit.id) == unit_id) | col(Unit.path).startswith(prefix))).scalars())
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[str, object]]:

@@ -60,6 +60,8 @@ def is_valid_pin(pin: str) -> bool:
 
 def has_control(value: str) -> bool:
     """Tabs, newlines, NUL and the other control/format characters."""
+    if value.isprintable():  # the common case, in C: printable text holds none of them
+        return False
     return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value)
 
 

@@ -16,7 +16,15 @@ from devices.zkproto import Packet, RawPunch
 
 
 class _Conn:
-    """One client's session: packets are answered in order, each reply frame its own send."""
+    """One client's session: packets are answered in order, each reply frame its own send.
+
+    Over TCP, consecutive frames are paced as a real terminal's slow network stack paces them: the
+    next frame leaves only once the previous one has been handed to the network and a short gap
+    (`TerminalConfig.frame_gap_seconds`) has passed, so a client reading one frame per `recv`
+    never finds two frames in one read. UDP datagrams are separate by nature.
+    """
+
+    paced = False
 
     def __init__(self, terminal: SimTerminal, loop: asyncio.AbstractEventLoop, *, udp: bool) -> None:
         self.terminal = terminal
@@ -26,6 +34,8 @@ class _Conn:
         self.events: deque[RawPunch] = deque()
         self.awaiting_ack = False
         self.closed = False
+        self.sending = False  # a paced reply is on its way: events wait for it
+        self.last_frame_at = 0.0
         self.task = loop.create_task(self._run())
 
     def send(self, frame: bytes) -> None:
@@ -53,7 +63,11 @@ class _Conn:
             self._next_event()
 
     def _next_event(self) -> None:
-        if self.awaiting_ack or not self.events or self.closed:
+        if self.awaiting_ack or not self.events or self.closed or self.sending:
+            return
+        wait = self._gap_left()
+        if wait > 0:
+            self.loop.call_later(wait, self._next_event)
             return
         record = self.events.popleft()
         try:
@@ -62,6 +76,23 @@ class _Conn:
             return self._next_event()
         self.awaiting_ack = True
         self.send(self.session.event_frame(record, when))
+        self.last_frame_at = self.loop.time()
+
+    def _gap_left(self) -> float:
+        if not self.paced:
+            return 0.0
+        return self.last_frame_at + self.terminal.config.frame_gap_seconds - self.loop.time()
+
+    async def _pace(self) -> None:
+        """Wait until the last frame has left our buffer and the gap has passed."""
+        while self._buffered() and not self.closed:
+            await asyncio.sleep(0.0005)
+        wait = self._gap_left()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _buffered(self) -> int:
+        return 0
 
     async def _run(self) -> None:
         while True:
@@ -75,7 +106,7 @@ class _Conn:
                 reply = self.session.handle(packet)
             except (struct.error, ValueError, IndexError):
                 reply = Reply([zk.make_packet(zk.CMD_ACK_ERROR, self.session.session_id, packet.reply_id)])
-            self._deliver(reply)
+            await self._deliver(reply)
             if packet.command == zk.CMD_ACK_OK and self.awaiting_ack:
                 self.awaiting_ack = False
             if self.session.live and not was_live:
@@ -86,23 +117,33 @@ class _Conn:
                 self.awaiting_ack = False
             self._next_event()
 
-    def _deliver(self, reply: Reply) -> None:
+    async def _deliver(self, reply: Reply) -> None:
         if self.closed:
             return
         frames = reply.frames
-        if reply.cut_after is not None and frames:
-            for frame in frames[:-1]:
+        self.sending = True
+        try:
+            last = len(frames) - 1
+            for index, frame in enumerate(frames):
+                if self.paced:
+                    await self._pace()
+                if self.closed:
+                    return
+                if index == last and reply.cut_after is not None:
+                    self.send_partial(frame, reply.cut_after)
+                    self.drop()
+                    return
                 self.send(frame)
-            self.send_partial(frames[-1], reply.cut_after)
-            self.drop()
-            return
-        for frame in frames:
-            self.send(frame)
+                self.last_frame_at = self.loop.time()
+        finally:
+            self.sending = False
         if reply.close:
             self.drop()
 
 
 class _TcpConn(_Conn, asyncio.Protocol):
+    paced = True
+
     def __init__(self, terminal: SimTerminal, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__(terminal, loop, udp=False)
         self.buffer = bytearray()
@@ -142,6 +183,9 @@ class _TcpConn(_Conn, asyncio.Protocol):
     def send_partial(self, frame: bytes, nbytes: int) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.write(zk.tcp_wrap(frame)[: 8 + nbytes])
+
+    def _buffered(self) -> int:
+        return self.transport.get_write_buffer_size() if self.transport is not None else 0
 
     def drop(self) -> None:
         if self.transport is not None:

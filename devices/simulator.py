@@ -38,6 +38,7 @@ class TerminalConfig:
     user_capacity: int = 3000
     record_capacity: int = 200_000
     inline_limit: int = 1016  # data sets up to this size come inline (fits one UDP reply)
+    frame_gap_seconds: float = 0.002  # between consecutive TCP frames of a reply (see sim_server)
     overwrite_when_full: bool = False  # a full log drops its oldest record for each new one (a setting of real terminals)
     event_size: int | None = None  # live event payload size: 12, 32, 36 or 52
 

@@ -15,6 +15,7 @@ from attendance.db import get_engine
 from attendance.ledger import IngestResult
 from attendance.models import Device, PunchSource
 from attendance.timeutil import utcnow
+from devices.alerts import open_alerts
 
 REQUEST_LATENCY = Histogram(
     "attendance_http_request_duration_seconds", "HTTP request latency by route template",
@@ -78,6 +79,8 @@ class DeviceHealthCollector(Collector):
                                    "Device clock minus server clock at the last contact", labels=["device_id", "kind"])
         enabled = GaugeMetricFamily("attendance_device_enabled", "1 when the device is enabled",
                                     labels=["device_id", "kind"])
+        alerting = GaugeMetricFamily("attendance_device_alert_open", "1 while an alert of this kind is open",
+                                     labels=["device_id", "alert"])
         now = utcnow()
         for device in _devices():
             labels = [str(device.id), device.kind]
@@ -87,7 +90,9 @@ class DeviceHealthCollector(Collector):
             if device.clock_offset_seconds is not None:
                 offset.add_metric(labels, device.clock_offset_seconds)
             enabled.add_metric(labels, 1.0 if device.enabled else 0.0)
-        yield from (since, failures, offset, enabled)
+        for device_id, alert in _open_alerts():
+            alerting.add_metric([str(device_id), alert], 1.0)
+        yield from (since, failures, offset, enabled, alerting)
 
 
 def install_device_collector() -> None:
@@ -106,4 +111,12 @@ def _devices() -> Iterable[Device]:
         with Session(get_engine()) as session:
             return list(session.exec(select(Device)))
     except Exception:  # a scrape must not fail because the database is down: /health says so
+        return []
+
+
+def _open_alerts() -> list[tuple[int, str]]:
+    try:
+        with Session(get_engine()) as session:
+            return [(device_id, a.kind) for device_id, rows in open_alerts(session=session).items() for a in rows]
+    except Exception:  # as for the devices: a scrape must not fail because the database is down
         return []

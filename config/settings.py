@@ -65,6 +65,9 @@ class TerminalPolicy(BaseModel):
     command_resend_seconds: int = Field(120, ge=5, description="a sent command unconfirmed this long is sent again")
     command_max_attempts: int = Field(3, ge=1, description="sends before a command is marked failed")
     fingerprint_records: int = Field(8, ge=1, le=1000, description="newest records a pull compares before skipping")
+    silent_intervals: int = Field(3, ge=1, description="a pull terminal is silent after this many poll intervals")
+    push_silent_minutes: int = Field(10, ge=1, description="a push terminal (or camera) is silent after this long")
+    log_full_ratio: float = Field(0.9, gt=0, le=1, description="a log this full raises an alert")
 
 
 class Settings(BaseSettings):

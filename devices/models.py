@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Text
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -77,3 +77,27 @@ class PushHold(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     released_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     released_by: str | None = Field(default=None, max_length=200)
+
+
+class AlertKind(StrEnum):
+    SILENT = "silent"  # no contact beyond its threshold
+    CLOCK_DRIFT = "clock_drift"
+    LOG_FULL = "log_full"  # log near capacity
+    UNREADABLE = "unreadable"  # records with no real date on the terminal
+    ADDRESS_CHANGED = "address_changed"  # push terminal sending from an unconfirmed address
+
+
+class DeviceAlert(SQLModel, table=True):
+    """A condition of one terminal, from when it was first seen to when it ended (None: still open)."""
+
+    __tablename__ = "device_alerts"
+    # At most one open alert per device and kind: `open` is True while open, NULL once ended.
+    __table_args__ = (UniqueConstraint("device_id", "kind", "open", name="uq_device_alert_open"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="devices.id", index=True)
+    kind: str = Field(max_length=32)
+    open: bool | None = Field(default=True)
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    detail: str = Field(default="", max_length=500)

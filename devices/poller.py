@@ -22,13 +22,14 @@ from attendance.ledger import IngestResult
 from attendance.models import Device, DeviceKind, PunchSource
 from attendance.timeutil import utcnow
 from config import get_settings
-from devices import health, lease
+from devices import alerts, health, lease
 from devices.backoff import next_delay
 from devices.pull import DEFAULT_BATCH, Progress, PullResult, ingest_terminal_punches, pull_device, terminal_params
 from devices.terminal import Terminal, TerminalOpener, TerminalPunch
 from devices.zk_pull import open_pyzk
 
 log = logging.getLogger(__name__)
+ALERT_SECONDS = 5.0  # how often the loop re-reads every terminal's health for alerts
 
 
 @dataclass(slots=True)
@@ -76,6 +77,7 @@ class Poller:
         self.progress_for = progress_for
         self._running: set[int] = set()
         self._lock = threading.Lock()
+        self._next_alert_check = 0.0
 
     def device_ids(self, *, due_only: bool) -> list[int]:
         """Enabled pull terminals (those due now, if `due_only`)."""
@@ -115,8 +117,22 @@ class Poller:
                         self._running.add(device_id)
                     futures.append(pool.submit(self._job, device_id))
                 futures = [f for f in futures if not f.done()]
+                self._check_alerts()
                 stop.wait(self.tick_seconds)
             wait(futures)
+
+    def _check_alerts(self) -> None:
+        """Open and end terminal alerts (silence, drift, full log...) every ALERT_SECONDS."""
+        now = time.monotonic()
+        if now < self._next_alert_check:
+            return
+        self._next_alert_check = now + ALERT_SECONDS
+        try:
+            with Session(self.engine) as session:
+                alerts.evaluate(session=session)
+                session.commit()
+        except SQLAlchemyError as err:
+            log.warning("poller: cannot check alerts: %s", err)
 
     def poll_device(self, device_id: int, *, force: bool = False, due_only: bool = True) -> PollOutcome:
         """One poll of one terminal under its lease; failures go to its health record, never up."""

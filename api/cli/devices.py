@@ -21,7 +21,8 @@ from attendance.errors import AttendanceError
 from attendance.models import Device, DeviceKind
 from attendance.org import get_unit_by_path
 from attendance.timeutil import to_local
-from devices import adms, health, lease
+from config import get_settings
+from devices import adms, alerts, health, lease
 from devices.clear import safe_clear_log
 from devices.errors import BadDeviceInput
 from devices.poller import Poller, PollOutcome
@@ -96,6 +97,27 @@ def add(
             console.print(f"Đã đăng ký máy {device.serial} ({device.kind}).")
     except AttendanceError as err:
         raise _fail(err) from err
+
+
+@app.command("alerts")
+def alerts_(history: bool = typer.Option(False, "--history", help="Cả các cảnh báo đã kết thúc (50 gần nhất).")) -> None:
+    """Cảnh báo của máy chấm công (mất liên lạc, lệch giờ, bộ nhớ gần đầy...), sau khi đánh giá lại."""
+    from sqlmodel import col, select
+
+    from devices.models import DeviceAlert
+
+    with session_scope() as session:
+        alerts.evaluate(session=session)
+        serials = {d.id: d.serial for d in list_devices(session=session)}
+        query = select(DeviceAlert).order_by(col(DeviceAlert.started_at).desc()).limit(50)
+        if not history:
+            query = query.where(col(DeviceAlert.open).is_(True))
+        table = Table("Máy", "Cảnh báo", "Chi tiết", "Từ", "Đến", title="Cảnh báo máy chấm công")
+        for alert in session.exec(query):
+            table.add_row(serials.get(alert.device_id, str(alert.device_id)), alerts.LABELS_VI.get(alert.kind, alert.kind),
+                          alert.detail, f"{to_local(alert.started_at, get_settings().timezone):%H:%M %d/%m/%Y}",
+                          f"{to_local(alert.ended_at, get_settings().timezone):%H:%M %d/%m/%Y}" if alert.ended_at else "")
+        console.print(table)
 
 
 @app.command("confirm-address")

@@ -13,6 +13,7 @@ from api.pages.deps import PageRoute, PageUser, require
 from api.pages.render import render
 from attendance.models import Device, Unit
 from config import get_settings
+from devices import alerts
 from devices.health import drift_flagged
 
 router = APIRouter(route_class=PageRoute)
@@ -26,7 +27,10 @@ def devices_page(request: Request, session: SessionDep, user: PageUser) -> HTMLR
     units = {u.id: u.path for u in session.exec(select(Unit).where(
         col(Unit.id).in_({d.unit_id for d in rows if d.unit_id})))}
     zone = get_settings().zone
+    opened = alerts.open_alerts(session=session, device_ids=[d.id for d in rows if d.id is not None])
     devices = [{
+        "alerts": [{"label": alerts.LABELS_VI.get(a.kind, a.kind), "detail": a.detail,
+                    "since": a.started_at.astimezone(zone).strftime("%H:%M %d/%m/%Y")} for a in opened.get(d.id or 0, [])],
         "device": d, "unit": units.get(d.unit_id, ""), "drift": drift_flagged(d),
         "last_contact": d.last_contact_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S") if d.last_contact_at else None,
         "fill": round(100 * d.record_count / d.record_capacity) if d.record_count is not None and d.record_capacity

@@ -187,6 +187,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dev.sync_clock": ("Đồng bộ giờ", "Sync clock"),
     "dev.pull_now": ("Lấy dữ liệu ngay", "Pull now"),
     "dev.sends_from": ("Gửi từ", "Sends from"),
+    "dev.alert_since": ("cảnh báo từ {since}", "alert since {since}"),
     "dev.not_yet": ("chưa liên lạc (sẽ ghi nhận địa chỉ lần đầu)", "no contact yet (first address will be pinned)"),
     "dev.new_address": ("Địa chỉ mới", "New address"),
     "dev.held": ("{address}: dữ liệu đang được giữ lại, chưa tính công", "{address}: uploads held, not counted"),

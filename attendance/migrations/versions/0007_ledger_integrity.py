@@ -8,6 +8,7 @@
   which case the copy stays, quarantined as a duplicate.
 - push terminals: allowed networks, the address pinned at the first handshake, uploads held after a
   change of address; commands count their deliveries; pulls keep a fingerprint of the newest records.
+- terminal health alerts with their start and end (`device_alerts`).
 
 Revision ID: 0007_ledger_integrity
 Revises: 0006_punch_period_index
@@ -75,6 +76,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_push_holds_device_id", "push_holds", ["device_id"])
+    op.create_table(
+        "device_alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("open", sa.Boolean(), nullable=True),
+        sa.Column("started_at", attendance.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", attendance.timeutil.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("device_id", "kind", "open", name="uq_device_alert_open"),
+    )
+    op.create_index("ix_device_alerts_device_id", "device_alerts", ["device_id"])
     _carry_over(bind)
 
 
@@ -118,6 +133,8 @@ def _carry_over(bind: sa.engine.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_device_alerts_device_id", table_name="device_alerts")
+    op.drop_table("device_alerts")
     op.drop_index("ix_push_holds_device_id", table_name="push_holds")
     op.drop_table("push_holds")
     with op.batch_alter_table("device_sync_state") as batch:

@@ -31,9 +31,10 @@ def organisation_id(session: Session, unit_id: int | None) -> int | None:
 def sole_organisation_id(session: Session) -> int | None:
     """The organisation of a single-office installation; None when the service serves several."""
     roots = list(session.exec(select(Unit.id).where(col(Unit.parent_id).is_(None)).limit(2)))
-    marked = session.exec(select(func.count()).select_from(Unit).where(
-        col(Unit.pin_namespace), col(Unit.parent_id).is_not(None))).one()
-    return roots[0] if len(roots) == 1 and not marked else None
+    if len(roots) != 1:
+        return None
+    marked = session.exec(select(Unit.id).where(col(Unit.pin_namespace), col(Unit.parent_id).is_not(None)).limit(1))
+    return roots[0] if marked.first() is None else None
 
 
 def refresh(session: Session) -> None:

@@ -62,22 +62,21 @@ def parse_attlog(text: str) -> ParsedLog:
         if len(fields) < 2:
             parsed.errors.append(LineError(number, _shown(line), "thiếu trường (cần PIN và thời gian, cách bằng TAB)"))
             continue
-        shown = _shown(line)
         pin = fields[0]
         if not pin or len(pin) > PIN_MAX or any(c.isspace() for c in pin) or has_control(pin):
-            parsed.errors.append(LineError(number, shown, f"mã người dùng (PIN) không hợp lệ: {_shown(pin)!r}"))
+            parsed.errors.append(LineError(number, _shown(line), f"mã người dùng (PIN) không hợp lệ: {_shown(pin)!r}"))
             continue
         try:
             when = parse_time(fields[1])
         except ValueError:
-            parsed.errors.append(LineError(number, shown, f"thời gian không hợp lệ (cần ngày thật, năm {EARLIEST_YEAR}-"
+            parsed.errors.append(LineError(number, _shown(line), f"thời gian không hợp lệ (cần ngày thật, năm {EARLIEST_YEAR}-"
                                                           f"{LATEST_YEAR}): {_shown(fields[1])!r}"))
             continue
         try:
             status = _small_int(fields[2]) if len(fields) > 2 and fields[2] else None
             verify = _small_int(fields[3]) if len(fields) > 3 and fields[3] else None
         except ValueError:
-            parsed.errors.append(LineError(number, shown, "trạng thái/kiểu xác thực phải là số nguyên 32 bit"))
+            parsed.errors.append(LineError(number, _shown(line), "trạng thái/kiểu xác thực phải là số nguyên 32 bit"))
             continue
         parsed.punches.append(LinePunch(number, pin, when, status, verify))
     return parsed
@@ -94,4 +93,6 @@ def _small_int(text: str) -> int:
 
 def _shown(text: str) -> str:
     """A line as it may be echoed into health and replies: short, control characters escaped."""
+    if text.isprintable():
+        return text[:200]
     return "".join(c if not has_control(c) else repr(c)[1:-1] for c in text[:200])

@@ -47,8 +47,8 @@ def consent(
 @app.command()
 def enroll(
     staff_code: str | None = typer.Argument(None, help="Mã cán bộ (with PHOTOS)."),
-    photos: list[Path] | None = typer.Argument(None, help="JPEG/PNG photos of that person."),
-    folder: Path | None = typer.Option(None, "--folder", help="Batch: FOLDER/<staff code>/*.jpg|png."),
+    photos: list[Path] | None = typer.Argument(None, help="Photos of that person (JPEG, PNG, WEBP, HEIC)."),
+    folder: Path | None = typer.Option(None, "--folder", help="Batch: FOLDER/<staff code>/<photos>."),
     keep_photos: bool = typer.Option(False, help="Keep the photos (encrypted); default: templates only."),
     actor: str = typer.Option("cli", help="Who enrolls (audit log)."),
 ) -> None:
@@ -220,6 +220,8 @@ def evaluate(
     console.print(table)
     for path, reason in report.refused:
         console.print(f"Ảnh đăng ký bị từ chối {path}: {reason}")
+    for path, reason in report.refused_tests:
+        console.print(f"Ảnh thử bị từ chối {path}: {reason}")
     summary = report.summary()
     console.print(
         f"Ngưỡng {summary['threshold']} (biên {summary['margin']}): độ chính xác {summary['accuracy']:.1%}, "

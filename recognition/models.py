@@ -52,3 +52,19 @@ class FacePhoto(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class FaceAttempt(SQLModel, table=True):
+    """A face a camera matched but did not see live: refused (policy enforce) or punched and flagged (observe)."""
+
+    __tablename__ = "face_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    device_serial: str = Field(max_length=50, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True, description="whom it resembled")
+    distance: float | None = None
+    runner_up: float | None = None
+    outcome: str = Field(max_length=10, description="refused | flagged")
+    reason: str = Field(max_length=20, description="the liveness gate's code: flat, pending, too_small, ...")
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

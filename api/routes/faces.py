@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import AwareDatetime, BaseModel, Field
@@ -24,7 +24,8 @@ from api.deps import (
 from api.schemas.common import COMMON_RESPONSES
 from api.services.scope import ensure_own_device, visible_staff
 from attendance.models import Staff
-from recognition import cameras, enrollment
+from recognition import attempts, cameras, enrollment
+from recognition.camera.attempts import Attempt
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 
@@ -90,6 +91,31 @@ class IngestOut(BaseModel):
     quarantined: int
     unmatched: int
     rejected: list[dict[str, Any]]
+
+
+class AttemptIn(BaseModel):
+    at: AwareDatetime
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    pin: str | None = Field(None, max_length=24)
+    distance: float | None = Field(None, ge=0, le=10)
+    runner_up: float | None = Field(None, ge=0, le=10)
+    outcome: Literal["refused", "flagged"]
+    reason: str = Field(min_length=1, max_length=20)
+
+
+class AttemptsIn(BaseModel):
+    attempts: list[AttemptIn] = Field(max_length=1000)
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    device_serial: str
+    staff_id: int | None
+    staff_code: str | None
+    full_name: str | None
+    distance: float | None
+    outcome: str
+    reason: str
 
 
 class HeartbeatIn(BaseModel):
@@ -205,3 +231,30 @@ def camera_heartbeat(
     ensure_own_device(session, principal, serial)
     cameras.record_heartbeat(session=session, serial=serial, health=cameras.CameraHealth(**body.model_dump()))
     return {"status": "ok"}
+
+
+@router.post("/cameras/{serial}/attempts", summary="Faces a door camera refused or flagged (liveness)")
+def camera_attempts(serial: str, body: AttemptsIn, session: SessionDep, principal: PunchesIngest) -> dict[str, int]:
+    ensure_own_device(session, principal, serial)
+    stored = attempts.record_attempts(
+        session=session, serial=serial, attempts=[Attempt(**a.model_dump()) for a in body.attempts]
+    )
+    return {"stored": stored}
+
+
+@router.get("/attempts", summary="Recent refused and flagged face attempts, newest first")
+def list_attempts(
+    session: SessionDep,
+    principal: RequireBiometrics,
+    serial: Annotated[str | None, Query(max_length=50)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[AttemptOut]:
+    rows = attempts.recent_attempts(session=session, serial=serial, limit=limit)
+    if principal.unit_ids is not None:
+        units = dict(session.exec(select(Staff.id, Staff.unit_id)).all())  # type: ignore[call-overload]
+        rows = [
+            r
+            for r in rows
+            if r.staff_id is not None and principal.sees_staff(staff_id=r.staff_id, unit_id=units.get(r.staff_id))
+        ]
+    return [AttemptOut.model_validate(r, from_attributes=True) for r in rows]

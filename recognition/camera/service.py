@@ -14,8 +14,10 @@ import numpy as np
 
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
+from recognition.camera.attempts import Attempt
 from recognition.camera.gallery_cache import GalleryCache
-from recognition.camera.liveness import LivenessGate, PassThroughGate
+from recognition.camera.landmark_gate import LandmarkGate
+from recognition.camera.liveness import LivenessGate, LivenessPolicy, LivenessVerdict, PassThroughGate
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.sinks import PunchSink
 from recognition.camera.voting import UNKNOWN, Debouncer, Voter
@@ -27,6 +29,7 @@ from recognition.imaging import bgr_to_rgb
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(seconds=60)
+MAX_PENDING_ATTEMPTS = 1000
 DELIVERED_KEPT = timedelta(days=7)  # delivered punches stay in the outbox this long, as a local trail
 
 
@@ -37,7 +40,8 @@ class CameraStats:
     decisions: int = 0
     punches_queued: int = 0
     unknown_events: int = 0
-    spoofs_refused: int = 0
+    spoofs_refused: int = 0  # attempts refused for showing no sign of life (policy enforce)
+    liveness_flagged: int = 0  # punches made without a sign of life (policy observe)
     delivered: int = 0
     delivery_failures: int = 0
     last_error: str | None = None
@@ -75,7 +79,18 @@ class CameraService:
         self.outbox = outbox
         self.policy = policy
         self.cache = gallery_cache
-        self.liveness: LivenessGate = liveness or PassThroughGate()
+        self.liveness_policy = LivenessPolicy(policy.liveness)
+        if liveness is not None:
+            self.liveness: LivenessGate = liveness
+        elif self.liveness_policy == LivenessPolicy.OFF:
+            self.liveness = PassThroughGate()
+        else:
+            self.liveness = LandmarkGate()
+        # Attempts (refused or flagged) wait here until the server has them; kept in memory, bounded.
+        self.attempts: list[Attempt] = []
+        self.prompts: dict[int, str] = {}  # matched people not yet shown live -> what to ask of them
+        self._verdicts: dict[int, tuple[LivenessVerdict, Match]] = {}
+        self._waiting_since: dict[int, datetime] = {}
         self.snapshot_dir = snapshot_dir
         self.clock = clock
         self.stats = CameraStats()
@@ -83,6 +98,7 @@ class CameraService:
         window = timedelta(seconds=policy.debounce_seconds)
         self.debouncer = Debouncer(window)
         self.unknown_debouncer = Debouncer(window)
+        self.attempt_debouncer = Debouncer(window)
         self.matcher = self._matcher(Gallery([]))
         self._next_delivery = self._next_heartbeat = self._next_sync = datetime.min.replace(tzinfo=utcnow().tzinfo)
         self._backoff = timedelta(seconds=2)
@@ -115,10 +131,13 @@ class CameraService:
         boxes = self.engine.detect_downscaled(
             rgb, max_width=self.policy.camera_detect_width, upsample=self.policy.camera_upsample
         )
-        matches = self.matcher.identify_many(self.engine.encode(rgb, boxes)) if boxes else []
-        labels = {self._label(rgb, box, match) for box, match in zip(boxes, matches, strict=True)}
-        labels.discard(None)
-        decided = self.voter.push(label for label in labels if label is not None)
+        encodings, landmarks = self.engine.encode_with_landmarks(rgb, boxes)
+        matches = self.matcher.identify_many(encodings) if boxes else []
+        labels = {
+            self._label(rgb, box, match, points, at)
+            for box, match, points in zip(boxes, matches, landmarks, strict=True)
+        }
+        decided = self.voter.push(labels)
         punched = [label for label in decided if self._decide(label, at)]
         seconds = time.perf_counter() - started
         self.stats.frames += 1
@@ -152,6 +171,7 @@ class CameraService:
             # marked only after the server has acknowledged; a lost ack means a resend the ledger dedupes
             self.outbox.mark_delivered(ids)
             delivered += len(ids)
+        self._deliver_attempts()
         self.stats.delivered += delivered
         self.stats.last_error = None
         self._backoff = timedelta(seconds=2)
@@ -194,33 +214,98 @@ class CameraService:
             self.cache.save(gallery)
         return True
 
-    def _label(self, rgb: np.ndarray, box: FaceBox, match: Match) -> int | None:
+    def _label(
+        self, rgb: np.ndarray, box: FaceBox, match: Match, landmarks: np.ndarray, at: datetime
+    ) -> int:
         if match.person is None:
             self._last_unknown = rgb[box.top : box.bottom, box.left : box.right]
             return UNKNOWN
-        verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=match.person.staff_id)
-        if not verdict.live:
-            self.stats.spoofs_refused += 1
-            log.warning("liveness refused staff %s: %s", match.person.staff_id, verdict.reason)
-            return None
-        return match.person.staff_id
+        staff_id = match.person.staff_id
+        verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=staff_id, landmarks=landmarks, at=at)
+        self._verdicts[staff_id] = (verdict, match)
+        if verdict.live:
+            self.prompts.pop(staff_id, None)
+        elif verdict.challenge:
+            self.prompts[staff_id] = verdict.challenge
+        return staff_id
 
     def _decide(self, label: int, at: datetime) -> bool:
-        self.voter.forget(label)
         if label == UNKNOWN:
+            self.voter.forget(label)
             if self.unknown_debouncer.allow(UNKNOWN, at):
                 self.stats.unknown_events += 1
                 self._keep_snapshot(at)
             return False
+        verdict, match = self._verdicts.get(label, (LivenessVerdict(False, "not checked", "pending"), None))
+        if not verdict.live and self.liveness_policy == LivenessPolicy.ENFORCE:
+            # Matched in k of n frames but no sign of life yet: keep the votes while the person is asked to
+            # blink or turn; once the liveness window has passed without one, record the refused attempt.
+            since = self._waiting_since.setdefault(label, at)
+            if at - since < self._liveness_wait():
+                return False
+            self.voter.forget(label)
+            self._waiting_since.pop(label, None)
+            self._forget_track(label)
+            if self.attempt_debouncer.allow(label, at):
+                self.stats.spoofs_refused += 1
+                self._attempt(at, match, "refused", verdict)
+                log.warning("liveness refused staff %s: %s", label, verdict.reason)
+            return False
+        self.voter.forget(label)
+        self._waiting_since.pop(label, None)
         self.stats.decisions += 1
         person = next((p for p in self.matcher.gallery.people if p.staff_id == label), None)
         if person is None or not self.debouncer.allow(label, at):
             return False  # None: the person left the gallery at a sync since the votes were cast
+        flagged = not verdict.live and self.liveness_policy == LivenessPolicy.OBSERVE
+        note = "camera; liveness not shown" if flagged else "camera"
         queued = self.outbox.add(
-            OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note="camera")
+            OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note=note)
         )
         self.stats.punches_queued += int(queued)
+        self.prompts.pop(label, None)
+        self._forget_track(label)
+        if flagged and queued:
+            self.stats.liveness_flagged += 1
+            self._attempt(at, match, "flagged", verdict)
         return queued
+
+    def _liveness_wait(self) -> timedelta:
+        window = getattr(self.liveness, "params", None)
+        return getattr(window, "window", timedelta(seconds=4))
+
+    def _forget_track(self, label: int) -> None:
+        forget = getattr(self.liveness, "forget", None)
+        if forget is not None:
+            forget(label)
+
+    def _attempt(self, at: datetime, match: Match | None, outcome: str, verdict: LivenessVerdict) -> None:
+        if len(self.attempts) >= MAX_PENDING_ATTEMPTS:
+            self.attempts.pop(0)
+        person = match.person if match else None
+        self.attempts.append(
+            Attempt(
+                at=at.replace(microsecond=0),
+                staff_id=person.staff_id if person else None,
+                pin=person.pin if person else None,
+                distance=round(match.distance, 4) if match else None,
+                runner_up=round(match.runner_up, 4) if match and np.isfinite(match.runner_up) else None,
+                outcome=outcome,
+                reason=verdict.code or "pending",
+            )
+        )
+
+    def _deliver_attempts(self) -> None:
+        # Punches come first: an attempt that cannot be delivered waits for the next flush, punches do not.
+        if not self.attempts:
+            return
+        batch = list(self.attempts)
+        try:
+            self.sink.report_attempts(self.serial, batch)
+        except DeliveryFailed as err:
+            log.warning("%d liveness attempts wait for the server: %s", len(batch), err)
+            return
+        del self.attempts[: len(batch)]
 
     def _keep_snapshot(self, at: datetime) -> None:
         limit = self.policy.unknown_snapshot_limit

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import httpx
 
+from recognition.camera.attempts import Attempt
 from recognition.camera.outbox import OutboxPunch
 from recognition.cameras import CameraHealth, CameraPunch, ingest_camera_punches, record_heartbeat
 from recognition.crypto import TemplateCipher
@@ -27,6 +28,10 @@ class PunchSink(Protocol):
     def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt: ...
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None: ...
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        """Faces the liveness gate refused or flagged (whom they resembled, why)."""
+        ...
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         """The current gallery, or None when `known_version` is still current."""
@@ -60,6 +65,16 @@ class LocalSink:
         try:
             with session_scope() as session:
                 record_heartbeat(session=session, serial=serial, health=health)
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        from attendance.db import session_scope
+        from recognition.attempts import record_attempts
+
+        try:
+            with session_scope() as session:
+                record_attempts(session=session, serial=serial, attempts=attempts)
         except Exception as err:
             raise DeliveryFailed(f"database: {err}") from err
 
@@ -103,6 +118,10 @@ class HttpSink:
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None:
         self._call("POST", f"/api/faces/cameras/{serial}/heartbeat", json=asdict(health))
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        body = {"attempts": [{**asdict(a), "at": a.at.isoformat()} for a in attempts]}
+        self._call("POST", f"/api/faces/cameras/{serial}/attempts", json=body)
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         params = {"known_version": known_version} if known_version else {}

@@ -14,12 +14,6 @@ from recognition.camera.attempts import Attempt
 from recognition.cameras import ensure_camera
 from recognition.models import FaceAttempt
 
-REASONS = {
-    "flat": ("chuyển động như ảnh phẳng (ảnh in, màn hình)", "moved like a flat picture (print or screen)"),
-    "pending": ("không chớp mắt, không quay đầu", "no blink, no head turn"),
-    "too_small": ("khuôn mặt quá nhỏ để kiểm tra", "face too small to check"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class AttemptRow:
@@ -31,10 +25,6 @@ class AttemptRow:
     distance: float | None
     outcome: str
     reason: str
-
-    def reason_text(self, language: str = "vi") -> str:
-        vi, en = REASONS.get(self.reason, (self.reason, self.reason))
-        return en if language == "en" else vi
 
 
 def record_attempts(*, session: Session, serial: str, attempts: Sequence[Attempt]) -> int:
@@ -60,8 +50,10 @@ def record_attempts(*, session: Session, serial: str, attempts: Sequence[Attempt
     return len(attempts)
 
 
-def recent_attempts(*, session: Session, serial: str | None = None, limit: int = 50) -> list[AttemptRow]:
-    """The latest attempts, newest first (of one camera when `serial` is given)."""
+def recent_attempts(
+    *, session: Session, serial: str | None = None, staff_ids: set[int] | None = None, limit: int = 50
+) -> list[AttemptRow]:
+    """The latest attempts, newest first (of one camera, of some people, when asked)."""
     query = (
         select(FaceAttempt, Staff)
         .join(Staff, col(Staff.id) == FaceAttempt.staff_id, isouter=True)
@@ -70,6 +62,8 @@ def recent_attempts(*, session: Session, serial: str | None = None, limit: int =
     )
     if serial is not None:
         query = query.where(FaceAttempt.device_serial == serial)
+    if staff_ids is not None:
+        query = query.where(col(FaceAttempt.staff_id).in_(staff_ids))
     return [
         AttemptRow(
             a.at,

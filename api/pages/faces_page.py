@@ -18,7 +18,7 @@ from api.pages.render import flash_redirect, render
 from api.pages.scope import visible_staff
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.staff import get_staff
-from recognition import enrollment
+from recognition import attempts, enrollment
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 
@@ -38,6 +38,7 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
         "summary": enrolled.get(person.id) if person else None,
         "consent": enrollment.active_consent(session=session, staff_id=person.id) if person else None,
         "methods": CONSENT_METHODS, "policy": settings.faces, "error": error,
+        "attempts": attempts.recent_attempts(session=session, staff_ids={p.id for p in people if p.id}, limit=30),
     }, user=user, status_code=422 if error else 200)
 
 

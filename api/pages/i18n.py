@@ -233,6 +233,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Face the camera, one face, good light, no sunglasses; the face at least {px} px tall."),
     "face.withdraw_reason": ("Lý do rút đồng ý / xóa", "Reason for withdrawal / erasure"),
     "face.confirm_erase": ("Xóa toàn bộ dữ liệu khuôn mặt của người này?", "Erase all face data of this person?"),
+    "face.attempts": ("Lần nhận diện không chứng minh được người thật", "Matches with no sign of life"),
+    "face.attempts_note": (
+        "Camera nhận ra khuôn mặt nhưng không thấy chớp mắt hay quay đầu (ảnh in, màn hình điện thoại?). "
+        "Bị từ chối: không chấm công; gắn cờ: đã chấm công ở chế độ quan sát, cần xem lại.",
+        "The camera matched the face but saw no blink and no head turn (a print, a phone screen?). "
+        "Refused: no punch; flagged: punched in observe mode, to be reviewed."),
+    "face.attempt_at": ("Lúc", "At"),
+    "face.attempt_camera": ("Camera", "Camera"),
+    "face.attempt_resembled": ("Giống", "Resembled"),
+    "face.attempt_distance": ("Khoảng cách", "Distance"),
+    "face.attempt_outcome": ("Kết quả", "Outcome"),
+    "face.attempt_reason": ("Lý do", "Why"),
+    "live.outcome.refused": ("bị từ chối", "refused"),
+    "live.outcome.flagged": ("gắn cờ", "flagged"),
+    "live.reason.flat": ("chuyển động như ảnh phẳng (ảnh in, màn hình)", "moved like a flat picture (print, screen)"),
+    "live.reason.pending": ("không chớp mắt, không quay đầu", "no blink, no head turn"),
+    "live.reason.too_small": ("khuôn mặt quá nhỏ để kiểm tra", "face too small to check"),
     "q.face_px": ("cỡ mặt (px)", "face size (px)"),
     "q.sharpness": ("độ nét", "sharpness"),
     "q.brightness": ("độ sáng", "brightness"),

@@ -1,0 +1,50 @@
+"""Refused and flagged face attempts on the faces and devices pages (only with the biometric grant)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.main import create_app
+from recognition.attempts import record_attempts
+from recognition.camera.attempts import Attempt
+from tests.pages.conftest import PASSWORD, add_user, seed_office
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(), follow_redirects=False) as c:
+        yield c
+
+
+def test_attempts_are_listed_with_whom_they_resembled_and_why(client: TestClient, session: Session) -> None:
+    office = seed_office(session)
+    add_user(session, "sinhtrac", "admin", grants="biometrics.manage")
+    add_user(session, "thietbi", "admin")
+    at = datetime(2026, 11, 25, 0, 31, 5, tzinfo=UTC)
+    record_attempts(
+        session=session,
+        serial="CAM-CUA",
+        attempts=[
+            Attempt(at, office.late.id, office.late.pin, 0.31, 0.9, "refused", "flat"),
+            Attempt(at.replace(minute=40), office.missing.id, office.missing.pin, 0.42, 0.8, "flagged", "pending"),
+        ],
+    )
+    session.commit()
+    assert client.post("/login", data={"username": "sinhtrac", "password": PASSWORD}).status_code == 303
+    faces = client.get("/faces")
+    assert faces.status_code == 200
+    assert "Nguyễn Văn An" in faces.text and "chuyển động như ảnh phẳng" in faces.text and "bị từ chối" in faces.text
+    assert "Trần Thị Bình" in faces.text and "gắn cờ" in faces.text and "07:31:05" in faces.text
+    devices = client.get("/devices?lang=en")
+    assert devices.status_code == 200 and "CAM-CUA" in devices.text
+    assert "moved like a flat picture" in devices.text and "Nguyễn Văn An" in devices.text
+    client.cookies.clear()
+    assert client.post("/login", data={"username": "thietbi", "password": PASSWORD}).status_code == 303
+    without_grant = client.get("/devices")
+    assert without_grant.status_code == 200 and "CAM-CUA" in without_grant.text
+    assert "Nguyễn Văn An" not in without_grant.text  # whom a face resembled needs the biometric grant

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from typing import Any
 
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth.service import LoginFailed, TooManyAttempts
 from api.schemas.common import COMMON_RESPONSES
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
+from config import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,16 @@ DEFAULT_MAX_BODY = 1_000_000
 # Larger bodies for the routes that take batches; everything else gets DEFAULT_MAX_BODY.
 # Terminals upload their whole backlog to /iclock/cdata after an outage: a 413 would make them resend forever.
 MAX_BODY_BY_PATH: dict[str, int] = {"/api/punches/batch": 8_000_000, "/iclock/cdata": 16_000_000}
+# Face photo uploads (API and page): the face policy's own limit, plus room for the multipart framing.
+FACE_PHOTO_PATH = re.compile(r"^(/api)?/faces/\d+/photos$")
+MULTIPART_OVERHEAD = 64_000
+
+
+def body_limit(path: str) -> int:
+    """The largest body the route at `path` accepts."""
+    if FACE_PHOTO_PATH.match(path):
+        return get_settings().faces.max_upload_bytes + MULTIPART_OVERHEAD
+    return MAX_BODY_BY_PATH.get(path, DEFAULT_MAX_BODY)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -96,7 +108,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = MAX_BODY_BY_PATH.get(scope.get("path", ""), DEFAULT_MAX_BODY)
+        limit = body_limit(scope.get("path", ""))
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

@@ -52,6 +52,7 @@ class FacePolicy(BaseModel):
     camera_k: int = Field(3, ge=1, description="agreeing frames needed...")
     camera_n: int = Field(5, ge=1, description="...out of this many recent frames")
     debounce_seconds: int = Field(60, ge=0, description="one punch per person per window")
+    evidence_retention_days: int = Field(60, ge=1, le=3650, description="deciding frames of face punches kept")
     liveness: Literal["enforce", "observe", "off"] = Field(
         "enforce", description="cameras: punch only a face seen live | punch but flag | no check"
     )

@@ -1,18 +1,30 @@
-"""Server side of refused and flagged face attempts: stored as the camera reports them, listed for review."""
+"""Server side of face decisions reported by cameras: refused and flagged attempts, and their evidence.
+
+Evidence images are sealed with the template cipher under a context bound to the record, so a row copied
+onto another cannot be opened; every view is in the audit log.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import CursorResult, delete, or_
 from sqlmodel import Session, col, select
 
+from attendance import audit
+from attendance.errors import NotFound
 from attendance.models import Staff
 from attendance.timeutil import utcnow
+from config.settings import FacePolicy
 from recognition.camera.attempts import Attempt
 from recognition.cameras import ensure_camera
-from recognition.models import FaceAttempt
+from recognition.crypto import TemplateCipher
+from recognition.models import FaceAttempt, FaceEvidence
+
+LOW_MARGIN_SLACK = 0.05  # a punch whose runner-up was within margin + this is listed for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,27 +39,87 @@ class AttemptRow:
     reason: str
 
 
-def record_attempts(*, session: Session, serial: str, attempts: Sequence[Attempt]) -> int:
-    """Store a camera's attempts; one whose staff id the server does not know keeps no person."""
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    id: int
+    device_serial: str
+    device_time: datetime
+    staff_id: int | None
+    staff_code: str | None
+    full_name: str | None
+    outcome: str
+    reason: str
+    distance: float | None
+    runner_up: float | None
+
+
+def record_attempts(
+    *,
+    session: Session,
+    serial: str,
+    attempts: Sequence[Attempt],
+    cipher: TemplateCipher | None = None,
+    policy: FacePolicy | None = None,
+) -> int:
+    """Store a camera's decisions: refused/flagged ones as attempts, and each one's images as evidence."""
     ensure_camera(session=session, serial=serial)
     ids = {a.staff_id for a in attempts if a.staff_id is not None}
     known = set(session.exec(select(Staff.id).where(col(Staff.id).in_(ids)))) if ids else set()
     received = utcnow()
+    keep = timedelta(days=(policy or FacePolicy()).evidence_retention_days)
     for attempt in attempts:
-        session.add(
-            FaceAttempt(
-                at=attempt.at,
+        staff_id = attempt.staff_id if attempt.staff_id in known else None
+        if attempt.outcome != "punched":
+            session.add(
+                FaceAttempt(
+                    at=attempt.at,
+                    device_serial=serial,
+                    staff_id=staff_id,
+                    distance=attempt.distance,
+                    runner_up=attempt.runner_up,
+                    outcome=attempt.outcome,
+                    reason=attempt.reason[:20],
+                    received_at=received,
+                )
+            )
+        if cipher is not None and attempt.face_jpeg and attempt.context_jpeg:
+            evidence = FaceEvidence(
                 device_serial=serial,
-                staff_id=attempt.staff_id if attempt.staff_id in known else None,
-                distance=attempt.distance,
-                runner_up=attempt.runner_up,
+                pin=attempt.pin,
+                device_time=attempt.at,
+                staff_id=staff_id,
                 outcome=attempt.outcome,
                 reason=attempt.reason[:20],
-                received_at=received,
+                distance=attempt.distance,
+                runner_up=attempt.runner_up,
+                face=b"",
+                context=b"",
+                created_at=received,
+                expires_at=attempt.at + keep,
             )
-        )
+            session.add(evidence)
+            session.flush()
+            evidence.face = cipher.seal(attempt.face_jpeg, context=_context(evidence, "face"))
+            evidence.context = cipher.seal(attempt.context_jpeg, context=_context(evidence, "context"))
+    purge_expired_evidence(session=session, now=received)
     session.flush()
     return len(attempts)
+
+
+def purge_expired_evidence(*, session: Session, now: datetime) -> int:
+    """Delete evidence past its retention."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(FaceEvidence).where(col(FaceEvidence.expires_at) < now)
+    )
+    return int(result.rowcount or 0)
+
+
+def erase_evidence(*, session: Session, staff_id: int) -> int:
+    """Delete every evidence image of a person (with the rest of their face data)."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(FaceEvidence).where(col(FaceEvidence.staff_id) == staff_id)
+    )
+    return int(result.rowcount or 0)
 
 
 def recent_attempts(
@@ -77,3 +149,75 @@ def recent_attempts(
         )
         for a, s in session.exec(query)
     ]
+
+
+def evidence_list(
+    *,
+    session: Session,
+    staff_ids: set[int] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    review_margin: float | None = None,
+    limit: int = 100,
+) -> list[EvidenceRow]:
+    """Evidence rows, newest first; with `review_margin`, only refused, flagged and low-margin decisions."""
+    query = (
+        select(FaceEvidence, Staff)
+        .join(Staff, col(Staff.id) == FaceEvidence.staff_id, isouter=True)
+        .order_by(col(FaceEvidence.device_time).desc(), col(FaceEvidence.id).desc())
+        .limit(limit)
+    )
+    if staff_ids is not None:
+        query = query.where(col(FaceEvidence.staff_id).in_(staff_ids))
+    if start is not None:
+        query = query.where(col(FaceEvidence.device_time) >= start)
+    if end is not None:
+        query = query.where(col(FaceEvidence.device_time) < end)
+    if review_margin is not None:
+        gap = col(FaceEvidence.runner_up) - col(FaceEvidence.distance)
+        query = query.where(or_(col(FaceEvidence.outcome) != "punched", gap < review_margin + LOW_MARGIN_SLACK))
+    return [
+        EvidenceRow(
+            int(e.id or 0),
+            e.device_serial,
+            e.device_time,
+            e.staff_id,
+            s.code if s else None,
+            s.full_name if s else None,
+            e.outcome,
+            e.reason,
+            e.distance,
+            e.runner_up,
+        )
+        for e, s in session.exec(query)
+    ]
+
+
+def open_evidence(*, session: Session, evidence_id: int, part: str, cipher: TemplateCipher, actor: str) -> bytes:
+    """One evidence image (part: face | context), decrypted; the view is audited."""
+    evidence = session.get(FaceEvidence, evidence_id)
+    if evidence is None or part not in {"face", "context"}:
+        raise NotFound(f"no evidence {evidence_id}/{part}")
+    data = cipher.open(getattr(evidence, part), context=_context(evidence, part))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="faces.evidence_view",
+        entity="face_evidence",
+        entity_id=evidence_id,
+        after={"part": part, "staff_id": evidence.staff_id, "device_time": evidence.device_time.isoformat()},
+    )
+    session.flush()
+    return data
+
+
+def evidence_staff(*, session: Session, evidence_id: int) -> int | None:
+    """Whose evidence this is (for the scope check before opening it)."""
+    evidence = session.get(FaceEvidence, evidence_id)
+    if evidence is None:
+        raise NotFound(f"no evidence {evidence_id}")
+    return evidence.staff_id
+
+
+def _context(evidence: FaceEvidence, part: str) -> str:
+    return f"evidence:{evidence.id}:{part}:{evidence.staff_id}"

@@ -31,6 +31,7 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
                staff: int | None = None, error: str | None = None) -> HTMLResponse:
     require(user, Permission.BIOMETRICS_MANAGE)
     people = visible_staff(session=session, principal=user)
+    visible = {p.id for p in people if p.id}
     enrolled = {e.staff_id: e for e in enrollment.list_enrollments(session=session)}
     person = _person(session, user, staff) if staff else None
     return render(request, "faces.html", {
@@ -38,7 +39,9 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
         "summary": enrolled.get(person.id) if person else None,
         "consent": enrollment.active_consent(session=session, staff_id=person.id) if person else None,
         "methods": CONSENT_METHODS, "policy": settings.faces, "error": error,
-        "attempts": attempts.recent_attempts(session=session, staff_ids={p.id for p in people if p.id}, limit=30),
+        "attempts": attempts.recent_attempts(session=session, staff_ids=visible, limit=30),
+        "evidence": attempts.evidence_list(session=session, staff_ids=visible, review_margin=settings.faces.margin,
+                                           limit=50),
     }, user=user, status_code=422 if error else 200)
 
 

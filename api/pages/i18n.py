@@ -202,9 +202,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "face.consent_text": (
         "Dữ liệu khuôn mặt là dữ liệu cá nhân nhạy cảm (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân "
         "2025). Cán bộ được hỏi ý kiến và có thể chọn chấm công bằng thẻ hoặc mã PIN thay thế. Hệ thống chỉ lưu "
-        "mẫu khuôn mặt đã mã hóa và xóa khi cán bộ rút lại sự đồng ý hoặc nghỉ việc.",
+        "mẫu khuôn mặt đã mã hóa; camera ở cửa lưu thêm ảnh mặt lúc chấm công (đã mã hóa) trong {days} ngày làm "
+        "bằng chứng. Tất cả được xóa khi cán bộ rút lại sự đồng ý hoặc nghỉ việc.",
         "Face data is sensitive personal data (Decree 13/2023, the 2025 Personal Data Protection Law). The person "
-        "is asked and may use a card or PIN instead. Only encrypted face templates are kept, and they are erased "
+        "is asked and may use a card or PIN instead. Only encrypted face templates are kept, and the door camera "
+        "keeps the face image of each face punch (encrypted) for {days} days as evidence. All of it is erased "
         "when the person withdraws consent or leaves."),
     "face.consent_method": ("Hình thức đồng ý", "How consent was given"),
     "face.consent_doc": ("Số văn bản (nếu có)", "Document reference (if any)"),
@@ -246,6 +248,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "face.attempt_outcome": ("Kết quả", "Outcome"),
     "face.attempt_reason": ("Lý do", "Why"),
     "live.outcome.refused": ("bị từ chối", "refused"),
+    "live.outcome.punched": ("đã chấm công", "punched"),
+    "live.reason.blink": ("đã chớp mắt", "blinked"),
+    "live.reason.turn": ("đã quay đầu", "turned the head"),
+    "live.reason.unchecked": ("không kiểm tra", "not checked"),
+    "face.evidence": ("Ảnh camera lúc chấm công", "Camera evidence of face punches"),
+    "face.evidence_note": (
+        "Khung hình quyết định lượt chấm công (ảnh mặt và ảnh nhỏ toàn cảnh), được mã hóa và tự xóa sau thời hạn "
+        "lưu giữ. Mỗi lần xem được ghi vào nhật ký.",
+        "The frame that decided the punch (face crop and a small view), encrypted and deleted after the retention "
+        "period. Every view is written to the audit log."),
+    "face.evidence_face": ("Khuôn mặt", "Face"),
+    "face.evidence_context": ("Toàn cảnh", "Context"),
+    "face.review": ("Cần xem lại: bị từ chối, gắn cờ, hoặc gần với người khác",
+                    "To review: refused, flagged, or close to someone else"),
     "live.outcome.flagged": ("gắn cờ", "flagged"),
     "live.reason.flat": ("chuyển động như ảnh phẳng (ảnh in, màn hình)", "moved like a flat picture (print, screen)"),
     "live.reason.pending": ("không chớp mắt, không quay đầu", "no blink, no head turn"),

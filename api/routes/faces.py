@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from pydantic import AwareDatetime, Base64Bytes, BaseModel, Field
 from sqlmodel import select
 
 from api.auth.principal import Principal
@@ -23,6 +23,7 @@ from api.deps import (
 )
 from api.schemas.common import COMMON_RESPONSES
 from api.services.scope import ensure_own_device, visible_staff
+from attendance.errors import NotFound
 from attendance.models import Staff
 from recognition import attempts, cameras, enrollment
 from recognition.camera.attempts import Attempt
@@ -99,8 +100,10 @@ class AttemptIn(BaseModel):
     pin: str | None = Field(None, max_length=24)
     distance: float | None = Field(None, ge=0, le=10)
     runner_up: float | None = Field(None, ge=0, le=10)
-    outcome: Literal["refused", "flagged"]
+    outcome: Literal["punched", "refused", "flagged"]
     reason: str = Field(min_length=1, max_length=20)
+    face_jpeg: Base64Bytes | None = Field(None, max_length=200_000, description="the deciding face crop (JPEG)")
+    context_jpeg: Base64Bytes | None = Field(None, max_length=200_000, description="the frame, small (JPEG)")
 
 
 class AttemptsIn(BaseModel):
@@ -234,12 +237,43 @@ def camera_heartbeat(
 
 
 @router.post("/cameras/{serial}/attempts", summary="Faces a door camera refused or flagged (liveness)")
-def camera_attempts(serial: str, body: AttemptsIn, session: SessionDep, principal: PunchesIngest) -> dict[str, int]:
+def camera_attempts(
+    serial: str, body: AttemptsIn, session: SessionDep, settings: SettingsDep, principal: PunchesIngest
+) -> dict[str, int]:
     ensure_own_device(session, principal, serial)
     stored = attempts.record_attempts(
-        session=session, serial=serial, attempts=[Attempt(**a.model_dump()) for a in body.attempts]
+        session=session,
+        serial=serial,
+        attempts=[Attempt(**a.model_dump()) for a in body.attempts],
+        cipher=cipher_from_settings(settings),
+        policy=settings.faces,
     )
     return {"stored": stored}
+
+
+@router.get(
+    "/evidence/{evidence_id}/{part}.jpg",
+    summary="One evidence image of a face decision (face or context); every view is audited",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+)
+def evidence_image(
+    evidence_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    part: Literal["face", "context"],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: RequireBiometrics,
+) -> Response:
+    staff_id = attempts.evidence_staff(session=session, evidence_id=evidence_id)
+    if staff_id is not None:
+        visible_staff(session, principal, staff_id)
+    elif principal.unit_ids is not None:
+        raise NotFound(f"no evidence {evidence_id}")
+    data = attempts.open_evidence(
+        session=session, evidence_id=evidence_id, part=part, cipher=cipher_from_settings(settings), actor=principal.actor
+    )
+    session.commit()
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/attempts", summary="Recent refused and flagged face attempts, newest first")

@@ -1,4 +1,4 @@
-"""What the camera reports besides punches: faces it refused, or punched without a sign of life."""
+"""What the camera reports besides punches: the evidence of each face decision, and faces it refused."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """A matched face that the liveness gate did not see live: refused (enforce) or flagged (observe)."""
+    """A face decision: punched, punched but flagged (no sign of life, observe), or refused (enforce).
+
+    `at` is the punch's device time (its key in the ledger) for punches, the moment of refusal otherwise;
+    the images are the deciding frame's face crop and a small view of the whole frame (JPEG).
+    """
 
     at: datetime
     staff_id: int | None  # whom the face resembled
     pin: str | None
     distance: float | None
     runner_up: float | None
-    outcome: str  # refused | flagged
-    reason: str  # the gate's code: flat | pending | too_small | ...
+    outcome: str  # punched | flagged | refused
+    reason: str  # the gate's code: blink | turn | flat | pending | too_small | unchecked
+    face_jpeg: bytes | None = None
+    context_jpeg: bytes | None = None

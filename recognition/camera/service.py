@@ -15,6 +15,7 @@ import numpy as np
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
 from recognition.camera.attempts import Attempt
+from recognition.camera.evidence import evidence_images
 from recognition.camera.gallery_cache import GalleryCache
 from recognition.camera.landmark_gate import LandmarkGate
 from recognition.camera.liveness import LivenessGate, LivenessPolicy, LivenessVerdict, PassThroughGate
@@ -46,6 +47,16 @@ class CameraStats:
     delivery_failures: int = 0
     last_error: str | None = None
     frame_seconds: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """The latest frame in which a person was matched, and what the liveness gate said of it."""
+
+    verdict: LivenessVerdict
+    match: Match
+    rgb: np.ndarray
+    box: FaceBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +100,7 @@ class CameraService:
         # Attempts (refused or flagged) wait here until the server has them; kept in memory, bounded.
         self.attempts: list[Attempt] = []
         self.prompts: dict[int, str] = {}  # matched people not yet shown live -> what to ask of them
-        self._verdicts: dict[int, tuple[LivenessVerdict, Match]] = {}
+        self._verdicts: dict[int, _Seen] = {}
         self._waiting_since: dict[int, datetime] = {}
         self.snapshot_dir = snapshot_dir
         self.clock = clock
@@ -222,7 +233,7 @@ class CameraService:
             return UNKNOWN
         staff_id = match.person.staff_id
         verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=staff_id, landmarks=landmarks, at=at)
-        self._verdicts[staff_id] = (verdict, match)
+        self._verdicts[staff_id] = _Seen(verdict, match, rgb, box)
         if verdict.live:
             self.prompts.pop(staff_id, None)
         elif verdict.challenge:
@@ -236,7 +247,8 @@ class CameraService:
                 self.stats.unknown_events += 1
                 self._keep_snapshot(at)
             return False
-        verdict, match = self._verdicts.get(label, (LivenessVerdict(False, "not checked", "pending"), None))
+        seen = self._verdicts.get(label)
+        verdict = seen.verdict if seen else LivenessVerdict(False, "not checked", "pending")
         if not verdict.live and self.liveness_policy == LivenessPolicy.ENFORCE:
             # Matched in k of n frames but no sign of life yet: keep the votes while the person is asked to
             # blink or turn; once the liveness window has passed without one, record the refused attempt.
@@ -248,7 +260,7 @@ class CameraService:
             self._forget_track(label)
             if self.attempt_debouncer.allow(label, at):
                 self.stats.spoofs_refused += 1
-                self._attempt(at, match, "refused", verdict)
+                self._attempt(at, seen, "refused")
                 log.warning("liveness refused staff %s: %s", label, verdict.reason)
             return False
         self.voter.forget(label)
@@ -267,7 +279,8 @@ class CameraService:
         self._forget_track(label)
         if flagged and queued:
             self.stats.liveness_flagged += 1
-            self._attempt(at, match, "flagged", verdict)
+        if queued:
+            self._attempt(at, seen, "flagged" if flagged else "punched")
         return queued
 
     def _liveness_wait(self) -> timedelta:
@@ -279,10 +292,13 @@ class CameraService:
         if forget is not None:
             forget(label)
 
-    def _attempt(self, at: datetime, match: Match | None, outcome: str, verdict: LivenessVerdict) -> None:
+    def _attempt(self, at: datetime, seen: _Seen | None, outcome: str) -> None:
+        """Queue the decision's evidence (and, unless punched cleanly, the attempt) for the server."""
         if len(self.attempts) >= MAX_PENDING_ATTEMPTS:
             self.attempts.pop(0)
+        match = seen.match if seen else None
         person = match.person if match else None
+        face, context = evidence_images(seen.rgb, seen.box) if seen else (None, None)
         self.attempts.append(
             Attempt(
                 at=at.replace(microsecond=0),
@@ -291,7 +307,9 @@ class CameraService:
                 distance=round(match.distance, 4) if match else None,
                 runner_up=round(match.runner_up, 4) if match and np.isfinite(match.runner_up) else None,
                 outcome=outcome,
-                reason=verdict.code or "pending",
+                reason=(seen.verdict.code if seen else "") or "pending",
+                face_jpeg=face,
+                context_jpeg=context,
             )
         )
 

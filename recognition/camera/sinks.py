@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
@@ -14,6 +15,16 @@ from recognition.cameras import CameraHealth, CameraPunch, ingest_camera_punches
 from recognition.crypto import TemplateCipher
 from recognition.errors import DeliveryFailed
 from recognition.gallery import Gallery
+
+ATTEMPTS_PER_REQUEST = 20
+
+
+def _attempt_json(attempt: Attempt) -> dict[str, object]:
+    data = asdict(attempt)
+    data["at"] = attempt.at.isoformat()
+    for key in ("face_jpeg", "context_jpeg"):
+        data[key] = base64.b64encode(data[key]).decode() if data[key] else None
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +81,14 @@ class LocalSink:
 
     def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
         from attendance.db import session_scope
+        from config import get_settings
         from recognition.attempts import record_attempts
 
         try:
             with session_scope() as session:
-                record_attempts(session=session, serial=serial, attempts=attempts)
+                record_attempts(
+                    session=session, serial=serial, attempts=attempts, cipher=self.cipher, policy=get_settings().faces
+                )
         except Exception as err:
             raise DeliveryFailed(f"database: {err}") from err
 
@@ -120,8 +134,10 @@ class HttpSink:
         self._call("POST", f"/api/faces/cameras/{serial}/heartbeat", json=asdict(health))
 
     def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
-        body = {"attempts": [{**asdict(a), "at": a.at.isoformat()} for a in attempts]}
-        self._call("POST", f"/api/faces/cameras/{serial}/attempts", json=body)
+        # Small batches: each decision carries two small JPEGs (about 15 KB), under the server's body limit.
+        for start in range(0, len(attempts), ATTEMPTS_PER_REQUEST):
+            body = {"attempts": [_attempt_json(a) for a in attempts[start : start + ATTEMPTS_PER_REQUEST]]}
+            self._call("POST", f"/api/faces/cameras/{serial}/attempts", json=body)
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         params = {"known_version": known_version} if known_version else {}

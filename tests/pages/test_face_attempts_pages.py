@@ -48,3 +48,34 @@ def test_attempts_are_listed_with_whom_they_resembled_and_why(client: TestClient
     without_grant = client.get("/devices")
     assert without_grant.status_code == 200 and "CAM-CUA" in without_grant.text
     assert "Nguyễn Văn An" not in without_grant.text  # whom a face resembled needs the biometric grant
+
+
+def test_a_persons_month_shows_the_evidence_of_face_punches_only_with_the_grant(
+    client: TestClient, session: Session, faces_dir
+) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from config import get_settings
+    from recognition.camera.evidence import evidence_images
+    from recognition.crypto import cipher_from_settings
+    from recognition.engine import FaceBox
+    office = seed_office(session)
+    add_user(session, "sinhtrac", "admin", grants="biometrics.manage")
+    add_user(session, "nhansu", "admin")
+    frame = np.asarray(Image.open(faces_dir / "test/obama/obama-480p.jpg").convert("RGB").resize((640, 480)))
+    face, context = evidence_images(frame, FaceBox(100, 400, 400, 200))
+    at = datetime(2026, 11, 18, 0, 25, tzinfo=UTC)
+    record_attempts(session=session, serial="CAM-CUA", cipher=cipher_from_settings(), policy=get_settings().faces,
+                    attempts=[Attempt(at, office.late.id, office.late.pin, 0.3, 0.9, "punched", "blink", face, context)])
+    session.commit()
+    url = f"/people/{office.late.id}/month?year=2026&month=11"
+    assert client.post("/login", data={"username": "sinhtrac", "password": PASSWORD}).status_code == 303
+    page = client.get(url)
+    assert page.status_code == 200 and 'id="evidence"' in page.text and "18/11/2026 07:25:00" in page.text
+    image_path = "/api/faces/evidence/" + page.text.split('src="/api/faces/evidence/')[1].split('"')[0]
+    image = client.get(image_path)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    client.cookies.clear()
+    assert client.post("/login", data={"username": "nhansu", "password": PASSWORD}).status_code == 303
+    assert 'id="evidence"' not in client.get(url).text

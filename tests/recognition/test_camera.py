@@ -30,7 +30,7 @@ from recognition.camera.sinks import HttpSink, LocalSink
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceBox, FaceEngine
 from recognition.gallery import Gallery
-from recognition.models import FaceAttempt
+from recognition.models import FaceAttempt, FaceEvidence
 from tests.api.helpers import admin_headers, device_token
 from tests.factories import make_staff
 from tests.recognition.liveness_sequences import hand_held
@@ -337,6 +337,10 @@ def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
     session.expire_all()
     punches = session.exec(select(Punch)).all()
     attempts = session.exec(select(FaceAttempt)).all()
+    evidence = session.exec(select(FaceEvidence)).all()
+    assert [(e.staff_id, e.outcome) for e in evidence] == [(obama_id, "refused" if policy_name == "enforce" else "flagged")]
+    assert len(evidence[0].face) + len(evidence[0].context) <= 30_000  # the bound per punch
+    assert b"JFIF" not in evidence[0].face  # sealed, not a plain JPEG
     if policy_name == "enforce":
         assert punches == [] and service.stats.spoofs_refused == 1
         assert [(a.staff_id, a.outcome, a.device_serial) for a in attempts] == [(obama_id, "refused", "CAM-SPOOF")]
@@ -344,4 +348,9 @@ def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
         assert prompts and prompts <= {"blink", "turn_left", "turn_right"}  # the kiosk had something to ask
     else:
         assert [(p.staff_id, p.note) for p in punches] == [(obama_id, "camera; liveness not shown")]
+        assert (evidence[0].device_serial, evidence[0].pin, evidence[0].device_time) == (
+            punches[0].device_serial,
+            punches[0].pin,
+            punches[0].punched_at,
+        )  # keyed to the punch by the camera's ledger key (serial, PIN, the instant it sent)
         assert [(a.staff_id, a.outcome) for a in attempts] == [(obama_id, "flagged")]

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlmodel import Session, select
 
 from api.main import create_app
-from config import get_settings
 from attendance.models import Device, Punch
+from config import get_settings
 from tests.api.helpers import admin_headers
 from tests.factories import make_staff
 

@@ -252,6 +252,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live.reason.blink": ("đã chớp mắt", "blinked"),
     "live.reason.turn": ("đã quay đầu", "turned the head"),
     "live.reason.unchecked": ("không kiểm tra", "not checked"),
+    "calib.title": ("Hiệu chỉnh ngưỡng nhận diện", "Calibrate the recognition threshold"),
+    "calib.note": (
+        "Khoảng cách giữa các ảnh đã đăng ký của chính cơ quan (mỗi mẫu lần lượt bỏ ra): cùng người và người khác "
+        "gần nhất, tỉ lệ nhận nhầm ở ngưỡng hiện tại và ngưỡng đề xuất cho tỉ lệ nhận nhầm mục tiêu.",
+        "Distances among the office's own enrolled photos (each left out in turn): same person and nearest other "
+        "person, the error rates at the current threshold and at the one recommended for the target rate."),
+    "calib.too_few": ("Cần ít nhất hai người đã đăng ký.", "At least two enrolled people are needed."),
+    "calib.counts": ("{people} người, {encodings} mẫu.", "{people} people, {encodings} templates."),
+    "calib.threshold": ("Ngưỡng", "Threshold"),
+    "calib.margin": ("Biên", "Margin"),
+    "calib.far": ("Nhận nhầm người lạ", "False accept (stranger)"),
+    "calib.misid": ("Nhầm người", "Misidentified"),
+    "calib.frr": ("Bỏ sót", "False reject"),
+    "calib.current": ("Hiện tại", "Current"),
+    "calib.recommended": ("Đề xuất", "Recommended"),
+    "calib.apply": ("Áp dụng (ghi nhật ký):", "To apply (audited):"),
+    "calib.plot": ("Phân bố khoảng cách", "Distance distributions"),
+    "calib.close": ("Những người quá giống nhau (chênh lệch dưới biên)", "People too alike (gap under the margin)"),
+    "face.calibrate_link": ("Hiệu chỉnh ngưỡng nhận diện", "Calibrate the threshold"),
     "face.evidence": ("Ảnh camera lúc chấm công", "Camera evidence of face punches"),
     "face.evidence_note": (
         "Khung hình quyết định lượt chấm công (ảnh mặt và ảnh nhỏ toàn cảnh), được mã hóa và tự xóa sau thời hạn "

@@ -79,3 +79,34 @@ def test_a_persons_month_shows_the_evidence_of_face_punches_only_with_the_grant(
     client.cookies.clear()
     assert client.post("/login", data={"username": "nhansu", "password": PASSWORD}).status_code == 303
     assert 'id="evidence"' not in client.get(url).text
+
+
+def test_the_calibration_panel_shows_rates_plot_and_close_pairs(client: TestClient, session: Session) -> None:
+    import numpy as np
+
+    from recognition.crypto import cipher_from_settings
+    from recognition.enrollment import record_consent
+    from recognition.models import FaceTemplate
+    from tests.factories import make_staff
+
+    add_user(session, "sinhtrac", "admin", grants="biometrics.manage")
+    session.commit()
+    assert client.post("/login", data={"username": "sinhtrac", "password": PASSWORD}).status_code == 303
+    assert 'id="calibration-empty"' in client.get("/faces/calibration").text
+    rng = np.random.default_rng(3)
+    centre = rng.normal(0, 0.09, 128)
+    cipher = cipher_from_settings()
+    for index, offset in enumerate((0.0, 0.004, 0.5)):  # the first two are nearly the same face
+        staff = make_staff(session, code=f"CAL-{index}")
+        consent = record_consent(session=session, staff_id=staff.id, actor="test", method="signed_form")
+        for _ in range(2):
+            encoding = (centre + offset + rng.normal(0, 0.02, 128)).astype(np.float32)
+            session.add(FaceTemplate(staff_id=staff.id, consent_id=consent.id, model="dlib_resnet_v1",
+                                     encoding=cipher.seal_encoding(encoding, staff_id=staff.id),
+                                     created_at=datetime.now(UTC), created_by="test"))
+    session.commit()
+    page = client.get("/faces/calibration?lang=en")
+    assert page.status_code == 200 and "3 people, 6 templates." in page.text
+    assert "CAL-0 · CAL-1" in page.text  # too alike, named
+    plot = client.get("/faces/calibration.png")
+    assert plot.status_code == 200 and plot.content[:4] == b"\x89PNG"

@@ -19,6 +19,9 @@ import numpy as np
 from recognition.gallery import Gallery
 
 CHUNK = 1024  # probes per block: (1024 x N) float32 distances at a time
+# Never recommend above dlib's own operating point (0.6, where its model was tuned on adults of many
+# origins): an office's enrolled people say nothing of the strangers and look-alikes who are not enrolled.
+MAX_RECOMMENDED_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class Calibration:
             "current": _rates(self.current),
             "recommended": _rates(self.recommended),
             "close_pairs": len(self.close_pairs),
+            # with fewer probes than 1/target the rate cannot be measured, only bounded by what was seen
+            "target_measurable": len(self.impostor) * self.target_far >= 1,
         }
 
 
@@ -158,7 +163,7 @@ def _recommend(genuine: np.ndarray, impostor: np.ndarray, target_far: float) -> 
     ordered = np.sort(impostor)
     allowed = int(np.floor(target_far * len(ordered)))
     threshold = float(ordered[allowed]) if allowed < len(ordered) else float(ordered[-1])
-    threshold = float(np.floor(threshold * 100) / 100)
+    threshold = min(float(np.floor(threshold * 100) / 100), MAX_RECOMMENDED_THRESHOLD)
     for margin in np.arange(0.0, 0.21, 0.01):
         rates = _rates_at(genuine, impostor, threshold, float(margin))
         if rates.misidentified <= target_far:

@@ -268,6 +268,11 @@ def calibrate(
     console.print(f"Khoảng cách cùng người: {summary['genuine_distance']}")
     console.print(f"Khoảng cách người khác gần nhất: {summary['impostor_distance']}")
     console.print(table)
+    if not summary["target_measurable"]:
+        console.print(
+            f"[yellow]Lưu ý:[/yellow] {result.encodings} mẫu chưa đủ để đo tỉ lệ {target_far:.2%} "
+            f"(cần ít nhất {int(1 / target_far) if target_far else '∞'}): ngưỡng đề xuất chỉ dựa trên những gì đã thấy."
+        )
     for pair in result.close_pairs[:20]:
         console.print(
             f"[yellow]Cảnh báo:[/yellow] {pair.first} và {pair.second} quá giống nhau "

@@ -29,6 +29,7 @@ class LandmarkGateParams:
 
     window: timedelta = timedelta(seconds=4)  # life must be shown within this (the voting window and a bit)
     gap: timedelta = timedelta(seconds=1.5)  # a face unseen this long starts a new track
+    max_frames: int = 40  # frames kept per track (the window at 10 frames a second)
     min_interocular_px: float = 24.0  # smaller faces jitter too much to judge
     turn_parallax: float = 0.16
     turn_frames: int = 2
@@ -68,7 +69,9 @@ class LandmarkGate:
         if geometry.interocular(points) < self.params.min_interocular_px:
             return LivenessVerdict(False, "face too small to judge liveness", "too_small", track.challenge)
         track.frames.append((at, points))
-        while track.frames and at - track.frames[0][0] > self.params.window:
+        while track.frames and (
+            at - track.frames[0][0] > self.params.window or len(track.frames) > self.params.max_frames
+        ):
             track.frames.popleft()
         if track.proven is None:
             track.proven = self._shown(track)

@@ -43,6 +43,9 @@ class _Track:
     frames: deque[tuple[datetime, np.ndarray]] = field(default_factory=deque)
     proven: str | None = None
     challenge: str = "blink"
+    # (nose parallax, rectified eye ratio, displacement) of each frame against frames[0]; cleared when
+    # frames[0] changes, so a frame costs two small fits, not a refit of the whole track.
+    measures: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 class LandmarkGate:
@@ -69,10 +72,7 @@ class LandmarkGate:
         if geometry.interocular(points) < self.params.min_interocular_px:
             return LivenessVerdict(False, "face too small to judge liveness", "too_small", track.challenge)
         track.frames.append((at, points))
-        while track.frames and (
-            at - track.frames[0][0] > self.params.window or len(track.frames) > self.params.max_frames
-        ):
-            track.frames.popleft()
+        self._prune(track, at)
         if track.proven is None:
             track.proven = self._shown(track)
         if track.proven is not None:
@@ -98,26 +98,44 @@ class LandmarkGate:
                 del self._tracks[other]
         return track
 
-    def _shown(self, track: _Track) -> str | None:
-        frames = [points for _, points in track.frames]
-        if len(frames) < 3:
-            return None
-        reference = frames[0]
-        parallax, ratios = [], []
-        for current in frames:
+    def _prune(self, track: _Track, at: datetime) -> None:
+        # Pruned in steps (down to a second inside the window, or 10 frames under the cap) so that the
+        # reference frame, and with it every cached measure, changes about once a second, not every frame.
+        slack = timedelta(seconds=1)
+        if at - track.frames[0][0] <= self.params.window + slack and len(track.frames) <= self.params.max_frames:
+            return
+        while len(track.frames) > 1 and (
+            at - track.frames[0][0] > self.params.window - slack or len(track.frames) > self.params.max_frames - 10
+        ):
+            track.frames.popleft()
+        track.measures.clear()
+
+    def _measure(self, track: _Track) -> list[tuple[float, float, float]]:
+        reference = track.frames[0][1]
+        for _, current in list(track.frames)[len(track.measures) :]:
             _, homography = geometry.planar_residual(reference, current)
-            parallax.append(geometry.nose_parallax(reference, current))
-            ratios.append(geometry.rectified_eye_ratio(current, homography))
-        if _blinked(np.array(ratios), self.params):
+            track.measures.append(
+                (
+                    geometry.nose_parallax(reference, current),
+                    geometry.rectified_eye_ratio(current, homography),
+                    geometry.displacement(reference, current),
+                )
+            )
+        return track.measures
+
+    def _shown(self, track: _Track) -> str | None:
+        if len(track.frames) < 3:
+            return None
+        measures = self._measure(track)
+        if _blinked(np.array([ratio for _, ratio, _ in measures]), self.params):
             return "blink"
-        if sum(p >= self.params.turn_parallax for p in parallax) >= self.params.turn_frames:
+        if sum(parallax >= self.params.turn_parallax for parallax, _, _ in measures) >= self.params.turn_frames:
             return "turn"
         return None
 
     def _not_yet(self, track: _Track) -> LivenessVerdict:
-        frames = [points for _, points in track.frames]
-        moved = max((geometry.displacement(frames[0], f) for f in frames[1:]), default=0.0)
-        if len(frames) >= 3 and moved >= self.params.flat_motion:
+        moved = max((moved for _, _, moved in self._measure(track)), default=0.0)
+        if len(track.frames) >= 3 and moved >= self.params.flat_motion:
             return LivenessVerdict(
                 False, "moves like a flat picture (one plane's motion)", "flat", track.challenge
             )

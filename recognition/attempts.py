@@ -22,8 +22,9 @@ from config.settings import FacePolicy
 from recognition.camera.attempts import Attempt
 from recognition.cameras import ensure_camera
 from recognition.crypto import TemplateCipher
-from recognition.models import FaceAttempt, FaceEvidence
+from recognition.models import CameraPrompt, FaceAttempt, FaceEvidence
 
+PROMPT_FRESH = timedelta(seconds=5)  # a kiosk shows a camera's prompt this long after it was sent
 LOW_MARGIN_SLACK = 0.05  # a punch whose runner-up was within margin + this is listed for review
 
 
@@ -221,3 +222,22 @@ def evidence_staff(*, session: Session, evidence_id: int) -> int | None:
 
 def _context(evidence: FaceEvidence, part: str) -> str:
     return f"evidence:{evidence.id}:{part}:{evidence.staff_id}"
+
+
+def set_prompt(*, session: Session, serial: str, staff_id: int | None, challenge: str | None) -> None:
+    """Record what the camera asks now (None: nothing); one row per camera, replaced each time."""
+    ensure_camera(session=session, serial=serial)
+    known = staff_id is not None and session.get(Staff, staff_id) is not None
+    row = session.get(CameraPrompt, serial) or CameraPrompt(device_serial=serial, at=utcnow())
+    row.staff_id, row.challenge, row.at = (staff_id if known else None), challenge, utcnow()
+    session.add(row)
+    session.flush()
+
+
+def current_prompt(*, session: Session, serial: str) -> tuple[str, str | None] | None:
+    """(challenge, the person's name) the camera asked for in the last few seconds, if any."""
+    row = session.get(CameraPrompt, serial)
+    if row is None or row.challenge is None or utcnow() - row.at > PROMPT_FRESH:
+        return None
+    staff = session.get(Staff, row.staff_id) if row.staff_id else None
+    return row.challenge, staff.full_name if staff else None

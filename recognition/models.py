@@ -92,3 +92,14 @@ class FaceEvidence(SQLModel, table=True):
     context: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class CameraPrompt(SQLModel, table=True):
+    """What a door camera is asking of the face in front of it (blink, turn left/right), for its kiosk."""
+
+    __tablename__ = "camera_prompts"
+
+    device_serial: str = Field(max_length=50, primary_key=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    challenge: str | None = Field(default=None, max_length=20, description="blink | turn_left | turn_right")
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -252,6 +252,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live.reason.blink": ("đã chớp mắt", "blinked"),
     "live.reason.turn": ("đã quay đầu", "turned the head"),
     "live.reason.unchecked": ("không kiểm tra", "not checked"),
+    "kiosk.prompt.blink": ("Hãy chớp mắt", "Please blink"),
+    "kiosk.prompt.turn_left": ("Hãy quay đầu nhẹ sang trái", "Please turn your head slightly to the left"),
+    "kiosk.prompt.turn_right": ("Hãy quay đầu nhẹ sang phải", "Please turn your head slightly to the right"),
     "calib.title": ("Hiệu chỉnh ngưỡng nhận diện", "Calibrate the recognition threshold"),
     "calib.note": (
         "Khoảng cách giữa các ảnh đã đăng ký của chính cơ quan (mỗi mẫu lần lượt bỏ ra): cùng người và người khác "

@@ -121,6 +121,11 @@ class AttemptOut(BaseModel):
     reason: str
 
 
+class PromptIn(BaseModel):
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    challenge: Literal["blink", "turn_left", "turn_right"] | None = None
+
+
 class HeartbeatIn(BaseModel):
     frames: int = 0
     decisions: int = 0
@@ -249,6 +254,13 @@ def camera_attempts(
         policy=settings.faces,
     )
     return {"stored": stored}
+
+
+@router.post("/cameras/{serial}/prompt", summary="What a door camera asks of the face before it (for its kiosk)")
+def camera_prompt(serial: str, body: PromptIn, session: SessionDep, principal: PunchesIngest) -> dict[str, str]:
+    ensure_own_device(session, principal, serial)
+    attempts.set_prompt(session=session, serial=serial, staff_id=body.staff_id, challenge=body.challenge)
+    return {"status": "ok"}
 
 
 @router.get(

@@ -31,6 +31,7 @@ from recognition.imaging import bgr_to_rgb
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(seconds=60)
 MAX_PENDING_ATTEMPTS = 1000
+PROMPT_HOLD = timedelta(seconds=1)  # a prompt stays this long after its face was last seen
 DELIVERED_KEPT = timedelta(days=7)  # delivered punches stay in the outbox this long, as a local trail
 
 
@@ -102,6 +103,9 @@ class CameraService:
         self.prompts: dict[int, str] = {}  # matched people not yet shown live -> what to ask of them
         self._verdicts: dict[int, _Seen] = {}
         self._waiting_since: dict[int, datetime] = {}
+        self._prompt_seen: dict[int, datetime] = {}
+        self._prompt_sent: tuple[int | None, str | None] = (None, None)
+        self._prompt_resend = datetime.min.replace(tzinfo=utcnow().tzinfo)
         self.snapshot_dir = snapshot_dir
         self.clock = clock
         self.stats = CameraStats()
@@ -149,6 +153,9 @@ class CameraService:
             for box, match, points in zip(boxes, matches, landmarks, strict=True)
         }
         decided = self.voter.push(labels)
+        for gone in [staff_id for staff_id, seen in self._prompt_seen.items() if at - seen > PROMPT_HOLD]:
+            self.prompts.pop(gone, None)  # the face left: stop asking
+            del self._prompt_seen[gone]
         punched = [label for label in decided if self._decide(label, at)]
         seconds = time.perf_counter() - started
         self.stats.frames += 1
@@ -158,12 +165,26 @@ class CameraService:
         return FrameResult(boxes, matches, decided, punched, seconds)
 
     def tick(self, now: datetime) -> None:
-        """Periodic work between frames: delivery, heartbeat, gallery sync."""
+        """Periodic work between frames: the kiosk's prompt, delivery, heartbeat, gallery sync."""
+        self.send_prompt(now)
         self.flush()
         if now >= self._next_heartbeat:
             self.heartbeat()
         if now >= self._next_sync:
             self.sync_gallery()
+
+    def send_prompt(self, now: datetime) -> None:
+        """Tell the server what to ask at the door when it changed (and every 2 s while it stands)."""
+        staff_id = next(iter(self.prompts), None)
+        wanted = (staff_id, self.prompts.get(staff_id) if staff_id is not None else None)
+        if wanted == self._prompt_sent and (wanted[1] is None or now < self._prompt_resend):
+            return
+        try:
+            self.sink.report_prompt(self.serial, *wanted)
+        except DeliveryFailed as err:
+            log.debug("prompt not delivered: %s", err)
+            return
+        self._prompt_sent, self._prompt_resend = wanted, now + timedelta(seconds=2)
 
     def flush(self, *, force: bool = False) -> int:
         """Deliver pending punches; on failure keep them and back off (2 s doubling to 60 s)."""
@@ -238,6 +259,7 @@ class CameraService:
             self.prompts.pop(staff_id, None)
         elif verdict.challenge:
             self.prompts[staff_id] = verdict.challenge
+            self._prompt_seen[staff_id] = at
         return staff_id
 
     def _decide(self, label: int, at: datetime) -> bool:

@@ -41,7 +41,11 @@ class PunchSink(Protocol):
     def heartbeat(self, serial: str, health: CameraHealth) -> None: ...
 
     def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
-        """Faces the liveness gate refused or flagged (whom they resembled, why)."""
+        """Face decisions with their evidence, and the faces the liveness gate refused or flagged."""
+        ...
+
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        """What the camera now asks of the face before it (for the door's kiosk); None clears it."""
         ...
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
@@ -92,6 +96,16 @@ class LocalSink:
         except Exception as err:
             raise DeliveryFailed(f"database: {err}") from err
 
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        from attendance.db import session_scope
+        from recognition.attempts import set_prompt
+
+        try:
+            with session_scope() as session:
+                set_prompt(session=session, serial=serial, staff_id=staff_id, challenge=challenge)
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         from attendance.db import session_scope
         from recognition.enrollment import export_gallery
@@ -138,6 +152,10 @@ class HttpSink:
         for start in range(0, len(attempts), ATTEMPTS_PER_REQUEST):
             body = {"attempts": [_attempt_json(a) for a in attempts[start : start + ATTEMPTS_PER_REQUEST]]}
             self._call("POST", f"/api/faces/cameras/{serial}/attempts", json=body)
+
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        body = {"staff_id": staff_id, "challenge": challenge}
+        self._call("POST", f"/api/faces/cameras/{serial}/prompt", json=body)
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         params = {"known_version": known_version} if known_version else {}

@@ -110,3 +110,29 @@ def test_the_calibration_panel_shows_rates_plot_and_close_pairs(client: TestClie
     assert "CAL-0 · CAL-1" in page.text  # too alike, named
     plot = client.get("/faces/calibration.png")
     assert plot.status_code == 200 and plot.content[:4] == b"\x89PNG"
+
+
+def test_the_kiosk_shows_what_its_camera_asks_while_it_asks(client: TestClient, session: Session) -> None:
+    from datetime import timedelta
+
+    from recognition.models import CameraPrompt
+    from tests.api.helpers import device_token
+
+    office = seed_office(session)
+    add_user(session, "cua", "admin")
+    token = device_token(session)
+    session.commit()
+    asked = client.post("/api/faces/cameras/CAM-CUA/prompt", json={"staff_id": office.late.id, "challenge": "blink"},
+                        headers={"Authorization": f"Bearer {token}"})
+    assert asked.status_code == 200, asked.text
+    assert client.post("/login", data={"username": "cua", "password": PASSWORD}).status_code == 303
+    assert 'data-device="CAM-CUA"' in client.get("/kiosk?device=CAM-CUA").text
+    shown = client.get("/kiosk/prompt", params={"device": "CAM-CUA"}).json()
+    assert shown == {"challenge": "blink", "text": "Hãy chớp mắt", "name": "Nguyễn Văn An"}
+    english = client.get("/kiosk/prompt", params={"device": "CAM-CUA", "lang": "en"}).json()
+    assert english["text"] == "Please blink"
+    row = session.get(CameraPrompt, "CAM-CUA")
+    row.at -= timedelta(seconds=30)  # the camera stopped asking long ago
+    session.add(row)
+    session.commit()
+    assert client.get("/kiosk/prompt", params={"device": "CAM-CUA"}).json() == {}

@@ -30,7 +30,7 @@ from recognition.camera.sinks import HttpSink, LocalSink
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceBox, FaceEngine
 from recognition.gallery import Gallery
-from recognition.models import FaceAttempt, FaceEvidence
+from recognition.models import CameraPrompt, FaceAttempt, FaceEvidence
 from tests.api.helpers import admin_headers, device_token
 from tests.factories import make_staff
 from tests.recognition.liveness_sequences import hand_held
@@ -328,11 +328,17 @@ def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
         policy=policy,
         clock=_Clock(),
     )
-    prompts = set()
+    prompts, shown = set(), set()
     service.start()
     for frame in _photo_held_up(faces_root, 7):
-        service.process_frame(frame, service.clock())
+        now = service.clock()
+        service.process_frame(frame, now)
         prompts |= set(service.prompts.values())
+        service.send_prompt(now)
+        session.expire_all()
+        row = session.get(CameraPrompt, "CAM-SPOOF")
+        if row is not None and row.challenge:
+            shown.add((row.staff_id, row.challenge))
     service.flush(force=True)
     session.expire_all()
     punches = session.exec(select(Punch)).all()
@@ -345,7 +351,8 @@ def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
         assert punches == [] and service.stats.spoofs_refused == 1
         assert [(a.staff_id, a.outcome, a.device_serial) for a in attempts] == [(obama_id, "refused", "CAM-SPOOF")]
         assert attempts[0].reason in {"flat", "pending"} and attempts[0].distance is not None
-        assert prompts and prompts <= {"blink", "turn_left", "turn_right"}  # the kiosk had something to ask
+        assert prompts and prompts <= {"blink", "turn_left", "turn_right"}
+        assert {challenge for _, challenge in shown} == prompts and {who for who, _ in shown} == {obama_id}
     else:
         assert [(p.staff_id, p.note) for p in punches] == [(obama_id, "camera; liveness not shown")]
         assert (evidence[0].device_serial, evidence[0].pin, evidence[0].device_time) == (

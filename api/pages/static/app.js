@@ -39,6 +39,20 @@ function kiosk() {
   }, 60000);
   const current = document.getElementById("kiosk-current");
   const recent = document.getElementById("kiosk-recent");
+  // A door camera asks a matched face to show life (blink, turn): show what it asks, while it asks.
+  const prompt = document.getElementById("kiosk-prompt");
+  if (root.dataset.device && prompt) {
+    const ask = async () => {
+      try {
+        const url = "/kiosk/prompt?device=" + encodeURIComponent(root.dataset.device) + "&lang=" + (root.dataset.lang || "vi");
+        const body = await (await fetch(url, { credentials: "same-origin" })).json();
+        prompt.hidden = !body.text;
+        prompt.textContent = body.text ? (body.name ? body.name + ": " : "") + body.text : "";
+        prompt.dataset.challenge = body.challenge || "";
+      } catch (err) { prompt.hidden = true; }
+    };
+    ask(); setInterval(ask, 1000);
+  }
   const colour = { on_time: "ok", late: "late", early: "late", day_off: "off", recorded: "excused" };
   const source = new EventSource(root.dataset.stream);
   source.addEventListener("ready", () => { root.dataset.ready = "1"; });

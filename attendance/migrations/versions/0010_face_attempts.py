@@ -1,4 +1,5 @@
-"""Face attempts a camera refused or flagged (liveness), and the encrypted evidence of face decisions.
+"""Face attempts a camera refused or flagged (liveness), the encrypted evidence of face decisions, and
+what each camera asks of the face in front of it (for its kiosk).
 
 Revision ID: 0010_face_attempts
 Revises: 0006_punch_period_index
@@ -58,8 +59,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_face_evidence_device_time"), ["device_time"], unique=False)
         batch_op.create_index(batch_op.f("ix_face_evidence_staff_id"), ["staff_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_face_evidence_expires_at"), ["expires_at"], unique=False)
+    op.create_table(
+        "camera_prompts",
+        sa.Column("device_serial", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=True),
+        sa.Column("challenge", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("at", attendance.timeutil.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"]),
+        sa.PrimaryKeyConstraint("device_serial"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("camera_prompts")
     op.drop_table("face_evidence")
     op.drop_table("face_attempts")

@@ -206,11 +206,17 @@ def evaluate(
     """Enroll train/ into a scratch gallery (never the live one) and identify every test/ photo."""
     settings = get_settings()
     total = sum(len(photos_in(d)) for part in ("train", "test") for d in (dataset / part).glob("*") if d.is_dir())
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Đang đánh giá…", total=total)
-        report = run_evaluation(
-            dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
-        )
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Đang đánh giá…", total=total)
+            report = run_evaluation(
+                dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
+            )
+    except FileNotFoundError as err:
+        console.print(f"[red]Lỗi:[/red] {err}")
+        if as_json:
+            print(json.dumps({"error": str(err), "tests": 0}, ensure_ascii=False))
+        raise typer.Exit(2) from err
     table = Table("Đúng là", "Nhận ra", "Khoảng cách", "Kết quả")
     table.add_column("Ảnh", overflow="fold")
     for r in report.results:

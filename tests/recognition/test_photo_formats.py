@@ -84,3 +84,11 @@ def test_batch_enrollment_takes_webp_and_heic_and_reports_the_rest(
     assert "Đã đăng ký 2 ảnh, từ chối 1" in result.output and "c.jpeg" in result.output
     templates = session.exec(select(FaceTemplate).where(FaceTemplate.staff_id == staff.id)).all()
     assert len(templates) == 2
+
+
+@pytest.mark.db_independent
+def test_evaluate_on_a_folder_without_train_and_test_says_so_and_still_ends_with_json(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    result = runner.invoke(app, ["faces", "evaluate", str(tmp_path), "--json"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["tests"] == 0

@@ -136,9 +136,7 @@ class LandmarkGate:
     def _not_yet(self, track: _Track) -> LivenessVerdict:
         moved = max((moved for _, _, moved in self._measure(track)), default=0.0)
         if len(track.frames) >= 3 and moved >= self.params.flat_motion:
-            return LivenessVerdict(
-                False, "moves like a flat picture (one plane's motion)", "flat", track.challenge
-            )
+            return LivenessVerdict(False, "moves like a flat picture (one plane's motion)", "flat", track.challenge)
         return LivenessVerdict(False, "no blink or head turn yet", "pending", track.challenge)
 
 

@@ -60,14 +60,20 @@ def test_a_persons_month_shows_the_evidence_of_face_punches_only_with_the_grant(
     from recognition.camera.evidence import evidence_images
     from recognition.crypto import cipher_from_settings
     from recognition.engine import FaceBox
+
     office = seed_office(session)
     add_user(session, "sinhtrac", "admin", grants="biometrics.manage")
     add_user(session, "nhansu", "admin")
     frame = np.asarray(Image.open(faces_dir / "test/obama/obama-480p.jpg").convert("RGB").resize((640, 480)))
     face, context = evidence_images(frame, FaceBox(100, 400, 400, 200))
     at = datetime(2026, 11, 18, 0, 25, tzinfo=UTC)
-    record_attempts(session=session, serial="CAM-CUA", cipher=cipher_from_settings(), policy=get_settings().faces,
-                    attempts=[Attempt(at, office.late.id, office.late.pin, 0.3, 0.9, "punched", "blink", face, context)])
+    record_attempts(
+        session=session,
+        serial="CAM-CUA",
+        cipher=cipher_from_settings(),
+        policy=get_settings().faces,
+        attempts=[Attempt(at, office.late.id, office.late.pin, 0.3, 0.9, "punched", "blink", face, context)],
+    )
     session.commit()
     url = f"/people/{office.late.id}/month?year=2026&month=11"
     assert client.post("/login", data={"username": "sinhtrac", "password": PASSWORD}).status_code == 303
@@ -101,9 +107,16 @@ def test_the_calibration_panel_shows_rates_plot_and_close_pairs(client: TestClie
         consent = record_consent(session=session, staff_id=staff.id, actor="test", method="signed_form")
         for _ in range(2):
             encoding = (centre + offset + rng.normal(0, 0.02, 128)).astype(np.float32)
-            session.add(FaceTemplate(staff_id=staff.id, consent_id=consent.id, model="dlib_resnet_v1",
-                                     encoding=cipher.seal_encoding(encoding, staff_id=staff.id),
-                                     created_at=datetime.now(UTC), created_by="test"))
+            session.add(
+                FaceTemplate(
+                    staff_id=staff.id,
+                    consent_id=consent.id,
+                    model="dlib_resnet_v1",
+                    encoding=cipher.seal_encoding(encoding, staff_id=staff.id),
+                    created_at=datetime.now(UTC),
+                    created_by="test",
+                )
+            )
     session.commit()
     page = client.get("/faces/calibration?lang=en")
     assert page.status_code == 200 and "3 people, 6 templates." in page.text
@@ -122,8 +135,11 @@ def test_the_kiosk_shows_what_its_camera_asks_while_it_asks(client: TestClient, 
     add_user(session, "cua", "admin")
     token = device_token(session)
     session.commit()
-    asked = client.post("/api/faces/cameras/CAM-CUA/prompt", json={"staff_id": office.late.id, "challenge": "blink"},
-                        headers={"Authorization": f"Bearer {token}"})
+    asked = client.post(
+        "/api/faces/cameras/CAM-CUA/prompt",
+        json={"staff_id": office.late.id, "challenge": "blink"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert asked.status_code == 200, asked.text
     assert client.post("/login", data={"username": "cua", "password": PASSWORD}).status_code == 303
     assert 'data-device="CAM-CUA"' in client.get("/kiosk?device=CAM-CUA").text

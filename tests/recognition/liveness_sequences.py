@@ -90,7 +90,9 @@ def turning_head(
     return frames
 
 
-def blinking(landmarks: np.ndarray, openness: list[float], rng: np.random.Generator, jitter: float = 0.02) -> list[np.ndarray]:
+def blinking(
+    landmarks: np.ndarray, openness: list[float], rng: np.random.Generator, jitter: float = 0.02
+) -> list[np.ndarray]:
     """The face with its eyelids at `openness` (1 open, 0 shut) in turn, moving a little, with jitter."""
     iod = geometry.interocular(landmarks)
     frames = []

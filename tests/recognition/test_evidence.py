@@ -52,7 +52,11 @@ def test_evidence_is_sealed_viewed_with_audit_listed_for_review_and_erased(sessi
     record_attempts(session=session, serial="CAM-EV", attempts=decisions, cipher=cipher_from_settings(), policy=policy)
     session.commit()
     rows = session.exec(select(FaceEvidence).order_by(FaceEvidence.id)).all()
-    assert [(r.staff_id, r.outcome) for r in rows] == [(staff.id, "punched"), (staff.id, "punched"), (other.id, "refused")]
+    assert [(r.staff_id, r.outcome) for r in rows] == [
+        (staff.id, "punched"),
+        (staff.id, "punched"),
+        (other.id, "refused"),
+    ]
     assert all(b"JFIF" not in r.face and b"JFIF" not in r.context for r in rows)
     assert all(len(r.face) + len(r.context) <= 30_000 for r in rows)
     assert rows[0].expires_at == AT + timedelta(days=policy.evidence_retention_days)

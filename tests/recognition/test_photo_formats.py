@@ -53,9 +53,7 @@ def test_evaluate_reports_a_disguised_and_an_unreadable_photo_and_goes_on(faces_
         (tmp_path / target).symlink_to(faces_root / source)
     # What phones and messaging apps do: WEBP (or HEIC) content under a .jpg name.
     (tmp_path / "train/obama/from-zalo.jpg").write_bytes(_reencoded(faces_root / "train/obama/obama2.jpg", "WEBP"))
-    (tmp_path / "test/obama/from-iphone.jpg").write_bytes(
-        _reencoded(faces_root / "test/obama/obama-480p.jpg", "HEIF")
-    )
+    (tmp_path / "test/obama/from-iphone.jpg").write_bytes(_reencoded(faces_root / "test/obama/obama-480p.jpg", "HEIF"))
     (tmp_path / "test/obama/broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
     result = runner.invoke(app, ["faces", "evaluate", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output

@@ -4,6 +4,7 @@ what each camera asks of the face in front of it (for its kiosk).
 Revision ID: 0010_face_attempts
 Revises: 0006_punch_period_index
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa

@@ -72,6 +72,7 @@ def test_a_photo_held_up_and_moved_never_passes(photo: str, faces_root: Path, fa
     sequences = {
         "repeated": hand_held(picture, 1, rng, tilt_degrees=0) * 6,  # the very same frame, again and again
         "hand-held": hand_held(picture, 14, rng),
+        "tilted hard": hand_held(picture, 10, rng, tilt_degrees=35),
     }
     for name, frames in sequences.items():
         points = [p for p in (_landmarks(face_engine, f) for f in frames) if p is not None]
@@ -96,7 +97,7 @@ def test_a_blink_passes_and_half_closing_does_not(frontal: np.ndarray) -> None:
 @pytest.mark.parametrize("direction", [1, -1])
 def test_a_head_turn_passes(frontal: np.ndarray, direction: int) -> None:
     rng = np.random.default_rng(2)
-    yaws = [direction * y for y in (0, 0, 5, 12, 20, 26, 26, 20, 10, 0)]
+    yaws = [direction * y for y in (0, 0, 6, 14, 22, 30, 32, 24, 12, 0)]
     codes = _run(LandmarkGate(), turning_head(frontal, yaws, rng))
     assert "LIVE" in codes, codes
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config import get_settings
+from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.capture import FrameSource
 from recognition.camera.gallery_cache import GalleryCache
 from recognition.camera.liveness import LivenessPolicy
@@ -58,6 +59,7 @@ def run(
         policy=policy,
         gallery_cache=GalleryCache(folder / "gallery.bin", cipher_from_settings(settings, purpose="camera-gallery")),
         snapshot_dir=folder / "unknown",
+        attempts=AttemptQueue(folder / "attempts.sqlite3"),
     )
     try:
         frames = FrameSource(source, realtime=realtime)

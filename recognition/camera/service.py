@@ -14,6 +14,7 @@ import numpy as np
 
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
+from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.attempts import Attempt
 from recognition.camera.evidence import evidence_images
 from recognition.camera.gallery_cache import GalleryCache
@@ -30,7 +31,6 @@ from recognition.imaging import bgr_to_rgb
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(seconds=60)
-MAX_PENDING_ATTEMPTS = 1000
 PROMPT_HOLD = timedelta(seconds=1)  # a prompt stays this long after its face was last seen
 DELIVERED_KEPT = timedelta(days=7)  # delivered punches stay in the outbox this long, as a local trail
 
@@ -83,6 +83,7 @@ class CameraService:
         gallery_cache: GalleryCache | None = None,
         liveness: LivenessGate | None = None,
         snapshot_dir: Path | None = None,
+        attempts: AttemptQueue | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.serial = serial
@@ -98,8 +99,8 @@ class CameraService:
             self.liveness = PassThroughGate()
         else:
             self.liveness = LandmarkGate()
-        # Attempts (refused or flagged) wait here until the server has them; kept in memory, bounded.
-        self.attempts: list[Attempt] = []
+        # Face decisions' evidence and refused/flagged attempts wait here until the server has them.
+        self.attempts = attempts if attempts is not None else AttemptQueue()
         self.prompts: dict[int, str] = {}  # matched people not yet shown live -> what to ask of them
         self._verdicts: dict[int, _Seen] = {}
         self._waiting_since: dict[int, datetime] = {}
@@ -316,12 +317,10 @@ class CameraService:
 
     def _attempt(self, at: datetime, seen: _Seen | None, outcome: str) -> None:
         """Queue the decision's evidence (and, unless punched cleanly, the attempt) for the server."""
-        if len(self.attempts) >= MAX_PENDING_ATTEMPTS:
-            self.attempts.pop(0)
         match = seen.match if seen else None
         person = match.person if match else None
         face, context = evidence_images(seen.rgb, seen.box) if seen else (None, None)
-        self.attempts.append(
+        self.attempts.add(
             Attempt(
                 at=at.replace(microsecond=0),
                 staff_id=person.staff_id if person else None,
@@ -337,15 +336,13 @@ class CameraService:
 
     def _deliver_attempts(self) -> None:
         # Punches come first: an attempt that cannot be delivered waits for the next flush, punches do not.
-        if not self.attempts:
-            return
-        batch = list(self.attempts)
-        try:
-            self.sink.report_attempts(self.serial, batch)
-        except DeliveryFailed as err:
-            log.warning("%d liveness attempts wait for the server: %s", len(batch), err)
-            return
-        del self.attempts[: len(batch)]
+        while batch := self.attempts.pending(100):
+            try:
+                self.sink.report_attempts(self.serial, [attempt for _, attempt in batch])
+            except DeliveryFailed as err:
+                log.warning("%d face decisions wait for the server: %s", len(self.attempts), err)
+                return
+            self.attempts.remove([row_id for row_id, _ in batch])
 
     def _keep_snapshot(self, at: datetime) -> None:
         limit = self.policy.unknown_snapshot_limit

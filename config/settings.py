@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
@@ -51,6 +52,10 @@ class FacePolicy(BaseModel):
     camera_k: int = Field(3, ge=1, description="agreeing frames needed...")
     camera_n: int = Field(5, ge=1, description="...out of this many recent frames")
     debounce_seconds: int = Field(60, ge=0, description="one punch per person per window")
+    evidence_retention_days: int = Field(60, ge=1, le=3650, description="deciding frames of face punches kept")
+    liveness: Literal["enforce", "observe", "off"] = Field(
+        "enforce", description="cameras: punch only a face seen live | punch but flag | no check"
+    )
     unknown_snapshot_limit: int = Field(0, ge=0, description="small unknown-face snapshots kept; 0 = none")
     heartbeat_seconds: int = Field(30, ge=1)
     gallery_sync_seconds: int = Field(300, ge=5)

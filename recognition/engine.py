@@ -78,6 +78,20 @@ class FaceEngine:
             )
         return np.asarray(encodings, dtype=np.float32).reshape(len(boxes), 128)
 
+    def encode_with_landmarks(self, rgb: np.ndarray, boxes: list[FaceBox]) -> tuple[np.ndarray, np.ndarray]:
+        """Encodings (n, 128) and dlib's 68 landmarks (n, 68, 2) of each box, from one landmark pass.
+
+        The 128-d encoder aligns the face on these same 68 points, so the liveness gate gets them for free.
+        """
+        if not boxes:
+            return np.empty((0, 128), dtype=np.float32), np.empty((0, 68, 2), dtype=np.float32)
+        api = self._fr.api
+        with self._lock:
+            shapes = [api.pose_predictor_68_point(rgb, api._css_to_rect(b.as_css())) for b in boxes]
+            encodings = [np.array(api.face_encoder.compute_face_descriptor(rgb, s, self.jitters)) for s in shapes]
+        landmarks = np.array([[(p.x, p.y) for p in shape.parts()] for shape in shapes], dtype=np.float32)
+        return np.asarray(encodings, dtype=np.float32).reshape(len(boxes), 128), landmarks
+
 
 @lru_cache(maxsize=1)
 def get_engine() -> FaceEngine:

@@ -16,6 +16,7 @@ from attendance.staff import get_staff, ledger_pin
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
 from recognition import identity, quality
+from recognition.attempts import erase_evidence
 from recognition.crypto import TemplateCipher
 from recognition.engine import MODEL_NAME, FaceEngine
 from recognition.errors import ConsentRequired, TooManyTemplates
@@ -198,17 +199,18 @@ def enroll_photo(
 
 
 def erase_faces(*, session: Session, staff_id: int, actor: str, reason: str) -> Erasure:
-    """Delete every template and kept photo of the person (consent records stay as evidence)."""
+    """Delete every template, kept photo and camera evidence image of the person (consent records stay)."""
     _staff(session, staff_id)
     photos = _delete(session, delete(FacePhoto).where(col(FacePhoto.staff_id) == staff_id))
     templates = _delete(session, delete(FaceTemplate).where(col(FaceTemplate.staff_id) == staff_id))
+    evidence = erase_evidence(session=session, staff_id=staff_id)
     audit.record(
         session=session,
         actor=actor,
         action="faces.erase",
         entity="staff",
         entity_id=staff_id,
-        before={"templates": templates, "photos": photos},
+        before={"templates": templates, "photos": photos, "evidence": evidence},
         after=None,
         reason=reason,
     )

@@ -17,7 +17,6 @@ from recognition.gallery import Gallery, GalleryPerson, Matcher
 from recognition.imaging import read_photo
 
 UNKNOWN = "_unknown"
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +36,7 @@ class Evaluation:
     margin: float
     enrolled: dict[str, int] = field(default_factory=dict)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    refused_tests: list[tuple[str, str]] = field(default_factory=list)
     results: list[Identification] = field(default_factory=list)
 
     @property
@@ -73,13 +73,15 @@ class Evaluation:
             "enrolled_people": len(self.enrolled),
             "enrolled_photos": sum(self.enrolled.values()),
             "refused_enrollment_photos": len(self.refused),
+            "refused_test_photos": len(self.refused_tests),
             "genuine_distance": self.distribution("genuine"),
             "impostor_distance": self.distribution("impostor"),
         }
 
 
 def photos_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+    """Every visible file: the decoder tells a photo by its content (a ".jpg" may hold WEBP or HEIC)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def evaluate(
@@ -106,6 +108,8 @@ def evaluate(
                 )
             except PhotoRejected as err:
                 report.refused.append((str(photo.relative_to(dataset)), err.message("en")))
+            except OSError as err:
+                report.refused.append((str(photo.relative_to(dataset)), f"cannot read the file: {err.strerror}"))
         if encodings:
             name = person_dir.name
             entries.append((GalleryPerson(index + 1, name, name, name), np.stack(encodings)))
@@ -116,7 +120,12 @@ def evaluate(
         for photo in photos_in(person_dir):
             if progress:
                 progress(str(photo.relative_to(dataset)))
-            report.results.append(_identify(photo, dataset, expected, engine, matcher, policy))
+            try:
+                report.results.append(_identify(photo, dataset, expected, engine, matcher, policy))
+            except PhotoRejected as err:
+                report.refused_tests.append((str(photo.relative_to(dataset)), err.message("en")))
+            except OSError as err:
+                report.refused_tests.append((str(photo.relative_to(dataset)), f"cannot read the file: {err.strerror}"))
     return report
 
 

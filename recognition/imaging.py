@@ -1,4 +1,8 @@
-"""Decoding uploaded photos safely (size and pixel limits before decoding) and downscaling frames."""
+"""Decoding uploaded photos safely (size and pixel limits before decoding) and downscaling frames.
+
+The format is read from the content, never from the file's name: phones and messaging apps save WEBP
+or HEIC under a ".jpg" name.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,18 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from recognition.errors import PhotoRejected
 
-ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG"}  # MPO: JPEG with extra frames, written by many phone cameras
+# MPO: JPEG with extra frames, written by many phone cameras; HEIF: iPhones' HEIC (through pillow-heif).
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +51,9 @@ def read_photo(path: Path, limits: Limits) -> DecodedImage:
 
 
 def decode_photo(data: bytes, limits: Limits) -> DecodedImage:
-    """Decode JPEG/PNG bytes to RGB: alpha dropped, EXIF orientation applied, bombs refused."""
+    """Decode JPEG/PNG/WEBP/HEIC bytes to RGB: alpha dropped, EXIF orientation applied, bombs refused."""
     _check_bytes(len(data), limits)
+    _register_heif()
     lang = limits.language
     try:
         with warnings.catch_warnings():
@@ -63,7 +71,7 @@ def decode_photo(data: bytes, limits: Limits) -> DecodedImage:
     if width * height > limits.max_pixels:
         raise _too_many_pixels(width * height, limits)
     try:
-        if image.format != "PNG":
+        if image.format in {"JPEG", "MPO"}:
             # JPEG can decode at 1/2, 1/4, 1/8 directly: far less work for large phone photos.
             image.draft("RGB", (limits.max_side, limits.max_side))
         image.load()
@@ -88,6 +96,12 @@ def downscale(rgb: np.ndarray, max_width: int) -> tuple[np.ndarray, float]:
 def bgr_to_rgb(frame: np.ndarray) -> np.ndarray:
     """OpenCV frames are BGR; dlib wants contiguous RGB."""
     return np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+
+
+@cache
+def _register_heif() -> None:
+    # Registered on first use rather than at import; the plugin checks Pillow's pixel limit like the others.
+    pillow_heif.register_heif_opener()
 
 
 def _check_bytes(size: int, limits: Limits) -> None:

@@ -12,12 +12,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file is too large ({size_mb} MB, at most {limit_mb} MB). Send a smaller photo.",
     ),
     "not_an_image": (
-        "Tệp không phải ảnh JPEG hoặc PNG. Hãy chụp lại hoặc lưu ảnh dưới dạng JPEG/PNG.",
-        "The file is not a JPEG or PNG image. Take the photo again or save it as JPEG/PNG.",
+        "Tệp không phải ảnh (JPEG, PNG, WEBP hoặc HEIC). Hãy chụp lại hoặc lưu ảnh dưới dạng JPEG.",
+        "The file is not a photo (JPEG, PNG, WEBP or HEIC). Take the photo again or save it as JPEG.",
     ),
     "unsupported_format": (
-        "Định dạng ảnh {format} không được hỗ trợ. Hãy lưu ảnh dưới dạng JPEG hoặc PNG.",
-        "Image format {format} is not supported. Save the photo as JPEG or PNG.",
+        "Định dạng ảnh {format} không được hỗ trợ (nhận JPEG, PNG, WEBP, HEIC). Hãy lưu ảnh dưới dạng JPEG.",
+        "Image format {format} is not supported (JPEG, PNG, WEBP, HEIC are). Save the photo as JPEG.",
     ),
     "too_many_pixels": (
         "Ảnh quá lớn ({megapixels} triệu điểm ảnh, tối đa {limit_mp} triệu). Hãy thu nhỏ ảnh rồi gửi lại.",

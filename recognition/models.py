@@ -52,3 +52,54 @@ class FacePhoto(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", index=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class FaceAttempt(SQLModel, table=True):
+    """A face a camera matched but did not see live: refused (policy enforce) or punched and flagged (observe)."""
+
+    __tablename__ = "face_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    device_serial: str = Field(max_length=50, index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True, description="whom it resembled")
+    distance: float | None = None
+    runner_up: float | None = None
+    outcome: str = Field(max_length=10, description="refused | flagged")
+    reason: str = Field(max_length=20, description="the liveness gate's code: flat, pending, too_small, ...")
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class FaceEvidence(SQLModel, table=True):
+    """The frame that decided a face punch or refusal: face crop and small context image, AES-GCM encrypted.
+
+    Keyed to the punch by the camera's ledger key (device serial, PIN, device time); kept for
+    `FacePolicy.evidence_retention_days`, erased with the person's face data.
+    """
+
+    __tablename__ = "face_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_serial: str = Field(max_length=50)
+    pin: str | None = Field(default=None, max_length=24)
+    device_time: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    outcome: str = Field(max_length=10, description="punched | flagged | refused")
+    reason: str = Field(max_length=20)
+    distance: float | None = None
+    runner_up: float | None = None
+    face: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    context: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class CameraPrompt(SQLModel, table=True):
+    """What a door camera is asking of the face in front of it (blink, turn left/right), for its kiosk."""
+
+    __tablename__ = "camera_prompts"
+
+    device_serial: str = Field(max_length=50, primary_key=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    challenge: str | None = Field(default=None, max_length=20, description="blink | turn_left | turn_right")
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

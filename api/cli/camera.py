@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from config import get_settings
+from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.capture import FrameSource
 from recognition.camera.gallery_cache import GalleryCache
+from recognition.camera.liveness import LivenessPolicy
 from recognition.camera.outbox import Outbox
 from recognition.camera.service import CameraService, CameraStats
 from recognition.camera.sinks import HttpSink, LocalSink, PunchSink
@@ -32,10 +34,18 @@ def run(
     data_dir: Path | None = typer.Option(None, help="Outbox and gallery copy (default: DATA_DIR/camera/SERIAL)."),
     max_frames: int | None = typer.Option(None, help="Stop after this many frames."),
     realtime: bool = typer.Option(False, help="Pace a video file at its own frame rate."),
+    liveness: str | None = typer.Option(
+        None, help="enforce (no sign of life, no punch) | observe (punch but flag) | off; default from settings."
+    ),
 ) -> None:
     """Recognise faces at the door and punch (k of n frames agree, one punch per person per window)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = get_settings()
+    policy = settings.faces
+    if liveness is not None:
+        if liveness not in {p.value for p in LivenessPolicy}:
+            raise typer.BadParameter("enforce, observe or off", param_hint="--liveness")
+        policy = policy.model_copy(update={"liveness": liveness})
     folder = data_dir or settings.data_dir / "camera" / serial
     sink: PunchSink = (
         HttpSink(server, token=token) if server else LocalSink(cipher_from_settings(settings), actor=f"camera:{serial}")
@@ -46,9 +56,10 @@ def run(
         engine=get_engine(),
         sink=sink,
         outbox=outbox,
-        policy=settings.faces,
+        policy=policy,
         gallery_cache=GalleryCache(folder / "gallery.bin", cipher_from_settings(settings, purpose="camera-gallery")),
         snapshot_dir=folder / "unknown",
+        attempts=AttemptQueue(folder / "attempts.sqlite3"),
     )
     try:
         frames = FrameSource(source, realtime=realtime)
@@ -82,6 +93,7 @@ def _print(stats: CameraStats, pending: int) -> None:
         ("Lần gửi lỗi", stats.delivery_failures),
         ("Người lạ", stats.unknown_events),
         ("Bị chặn bởi kiểm tra người thật", stats.spoofs_refused),
+        ("Chấm công gắn cờ (chưa chứng minh người thật)", stats.liveness_flagged),
         ("Lỗi gần nhất", stats.last_error or "—"),
     ]:
         table.add_row(label, str(value))

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from attendance import audit
 from attendance.db import session_scope
 from attendance.errors import AttendanceError
 from attendance.staff import get_staff_by_code
 from config import get_settings
-from recognition import enrollment
+from recognition import calibration, enrollment
 from recognition.camera.capture import FrameSource
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import get_engine
@@ -47,8 +48,8 @@ def consent(
 @app.command()
 def enroll(
     staff_code: str | None = typer.Argument(None, help="Mã cán bộ (with PHOTOS)."),
-    photos: list[Path] | None = typer.Argument(None, help="JPEG/PNG photos of that person."),
-    folder: Path | None = typer.Option(None, "--folder", help="Batch: FOLDER/<staff code>/*.jpg|png."),
+    photos: list[Path] | None = typer.Argument(None, help="Photos of that person (JPEG, PNG, WEBP, HEIC)."),
+    folder: Path | None = typer.Option(None, "--folder", help="Batch: FOLDER/<staff code>/<photos>."),
     keep_photos: bool = typer.Option(False, help="Keep the photos (encrypted); default: templates only."),
     actor: str = typer.Option("cli", help="Who enrolls (audit log)."),
 ) -> None:
@@ -205,11 +206,17 @@ def evaluate(
     """Enroll train/ into a scratch gallery (never the live one) and identify every test/ photo."""
     settings = get_settings()
     total = sum(len(photos_in(d)) for part in ("train", "test") for d in (dataset / part).glob("*") if d.is_dir())
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Đang đánh giá…", total=total)
-        report = run_evaluation(
-            dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
-        )
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Đang đánh giá…", total=total)
+            report = run_evaluation(
+                dataset, engine=get_engine(), policy=settings.faces, progress=lambda _name: progress.advance(task)
+            )
+    except FileNotFoundError as err:
+        console.print(f"[red]Lỗi:[/red] {err}")
+        if as_json:
+            print(json.dumps({"error": str(err), "tests": 0}, ensure_ascii=False))
+        raise typer.Exit(2) from err
     table = Table("Đúng là", "Nhận ra", "Khoảng cách", "Kết quả")
     table.add_column("Ảnh", overflow="fold")
     for r in report.results:
@@ -220,6 +227,8 @@ def evaluate(
     console.print(table)
     for path, reason in report.refused:
         console.print(f"Ảnh đăng ký bị từ chối {path}: {reason}")
+    for path, reason in report.refused_tests:
+        console.print(f"Ảnh thử bị từ chối {path}: {reason}")
     summary = report.summary()
     console.print(
         f"Ngưỡng {summary['threshold']} (biên {summary['margin']}): độ chính xác {summary['accuracy']:.1%}, "
@@ -227,6 +236,75 @@ def evaluate(
     )
     console.print(f"Khoảng cách cùng người: {summary['genuine_distance']}")
     console.print(f"Khoảng cách người khác gần nhất: {summary['impostor_distance']}")
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+
+
+@app.command()
+def calibrate(
+    target_far: float = typer.Option(0.001, min=0.0, max=0.5, help="Target false-accept rate (of an unenrolled face)."),
+    plot: Path | None = typer.Option(None, help="Write the distributions' plot (PNG) here."),
+    apply: bool = typer.Option(False, "--apply", help="Write the recommended threshold and margin to --env-file."),
+    env_file: Path = typer.Option(Path(".env"), help="The service's env file (read at start)."),
+    as_json: bool = typer.Option(False, "--json", help="End with one JSON line of the figures."),
+    actor: str = typer.Option("cli", help="Who applies the change (audit log)."),
+) -> None:
+    """Genuine and impostor distances among the enrolled people (leave-one-out) and a recommended threshold."""
+    settings = get_settings()
+    policy = settings.faces
+    with _errors(), session_scope() as session:
+        gallery = enrollment.load_gallery(session=session, cipher=cipher_from_settings(settings))
+    try:
+        result = calibration.calibrate(gallery, threshold=policy.threshold, margin=policy.margin, target_far=target_far)
+    except ValueError as err:
+        console.print(f"[red]Lỗi:[/red] {err}")
+        raise typer.Exit(2) from err
+    summary = result.summary()
+    table = Table("", "Ngưỡng", "Biên", "Nhận nhầm người lạ", "Nhầm người", "Bỏ sót")
+    for label, rates in (("Hiện tại", result.current), ("Đề xuất", result.recommended)):
+        table.add_row(
+            label,
+            f"{rates.threshold:.2f}",
+            f"{rates.margin:.2f}",
+            f"{rates.false_accept:.2%}",
+            f"{rates.misidentified:.2%}",
+            f"{rates.false_reject:.2%}",
+        )
+    console.print(f"{result.people} người, {result.encodings} mẫu (mỗi mẫu lần lượt bỏ ra khỏi thư viện).")
+    console.print(f"Khoảng cách cùng người: {summary['genuine_distance']}")
+    console.print(f"Khoảng cách người khác gần nhất: {summary['impostor_distance']}")
+    console.print(table)
+    if not summary["target_measurable"]:
+        console.print(
+            f"[yellow]Lưu ý:[/yellow] {result.encodings} mẫu chưa đủ để đo tỉ lệ {target_far:.2%} "
+            f"(cần ít nhất {int(1 / target_far) if target_far else '∞'}): ngưỡng đề xuất chỉ dựa trên những gì đã thấy."
+        )
+    for pair in result.close_pairs[:20]:
+        console.print(
+            f"[yellow]Cảnh báo:[/yellow] {pair.first} và {pair.second} quá giống nhau "
+            f"(khoảng cách {pair.distance:.3f}, chênh {pair.gap:+.3f} < biên {policy.margin})"
+        )
+    if plot is not None:
+        plot.write_bytes(calibration.plot_png(result, threshold=policy.threshold, margin=policy.margin))
+        console.print(f"Biểu đồ: {plot}")
+    if apply:
+        recommended = result.recommended
+        before = calibration.apply_to_env_file(env_file, threshold=recommended.threshold, margin=recommended.margin)
+        with session_scope() as session:
+            audit.record(
+                session=session,
+                actor=actor,
+                action="settings.faces_threshold",
+                entity="settings",
+                entity_id=str(env_file),
+                before={"threshold": policy.threshold, "margin": policy.margin, "env_file": before},
+                after={"threshold": recommended.threshold, "margin": recommended.margin, "target_far": target_far},
+                reason="faces calibrate --apply",
+            )
+        console.print(
+            f"Đã ghi ngưỡng {recommended.threshold:.2f}, biên {recommended.margin:.2f} vào {env_file} "
+            "(khởi động lại dịch vụ và camera để áp dụng)."
+        )
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
 

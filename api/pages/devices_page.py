@@ -15,6 +15,7 @@ from attendance.models import Device, Unit
 from config import get_settings
 from devices import alerts
 from devices.health import drift_flagged
+from recognition.attempts import recent_attempts
 
 router = APIRouter(route_class=PageRoute)
 
@@ -39,7 +40,11 @@ def devices_page(request: Request, session: SessionDep, user: PageUser) -> HTMLR
             [("confirm-address", "dev.confirm_address"), ("reject-address", "dev.reject_address")]
             if d.push_pending_address else []),
     } for d in rows]
-    return render(request, "devices.html", {"devices": devices,
+    # Whom a refused face resembled is biometric information: only for those with the biometric grant.
+    cameras = {d.serial for d in rows if d.kind == "camera"}
+    seen = [a for a in recent_attempts(session=session, limit=200) if a.device_serial in cameras] \
+        if cameras and user.can(Permission.BIOMETRICS_MANAGE) else []
+    return render(request, "devices.html", {"devices": devices, "attempts": seen[:30],
                                             "can_manage": user.can(Permission.DEVICES_MANAGE)}, user=user)
 
 

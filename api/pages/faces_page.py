@@ -18,7 +18,7 @@ from api.pages.render import flash_redirect, render
 from api.pages.scope import visible_staff
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.staff import get_staff
-from recognition import enrollment
+from recognition import attempts, calibration, enrollment
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 
@@ -31,6 +31,7 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
                staff: int | None = None, error: str | None = None) -> HTMLResponse:
     require(user, Permission.BIOMETRICS_MANAGE)
     people = visible_staff(session=session, principal=user)
+    visible = {p.id for p in people if p.id}
     enrolled = {e.staff_id: e for e in enrollment.list_enrollments(session=session)}
     person = _person(session, user, staff) if staff else None
     return render(request, "faces.html", {
@@ -38,6 +39,9 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
         "summary": enrolled.get(person.id) if person else None,
         "consent": enrollment.active_consent(session=session, staff_id=person.id) if person else None,
         "methods": CONSENT_METHODS, "policy": settings.faces, "error": error,
+        "attempts": attempts.recent_attempts(session=session, staff_ids=visible, limit=30),
+        "evidence": attempts.evidence_list(session=session, staff_ids=visible, review_margin=settings.faces.margin,
+                                           limit=50),
     }, user=user, status_code=422 if error else 200)
 
 
@@ -79,6 +83,36 @@ def withdraw(request: Request, session: SessionDep, user: PageUser, staff_id: in
     _person(session, user, staff_id)
     erased = enrollment.withdraw_consent(session=session, staff_id=staff_id, actor=user.actor, reason=reason.strip())
     return flash_redirect(session, f"/faces?staff={staff_id}", translate("face.erased", language_of(request), n=erased.templates))
+
+
+@router.get("/faces/calibration", response_class=HTMLResponse, include_in_schema=False)
+def calibration_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser,
+                     target_far: float = 0.001) -> HTMLResponse:
+    require(user, Permission.BIOMETRICS_MANAGE)
+    result = _calibration(session, settings, target_far)
+    return render(request, "calibration.html", {"result": result, "policy": settings.faces,
+                                                "target_far": target_far}, user=user)
+
+
+@router.get("/faces/calibration.png", include_in_schema=False)
+def calibration_plot(session: SessionDep, settings: SettingsDep, user: PageUser,
+                     target_far: float = 0.001) -> Response:
+    require(user, Permission.BIOMETRICS_MANAGE)
+    result = _calibration(session, settings, target_far)
+    if result is None:
+        raise InvalidInput("calibration needs at least two enrolled people")
+    png = calibration.plot_png(result, threshold=settings.faces.threshold, margin=settings.faces.margin)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _calibration(session: Session, settings: Any, target_far: float) -> calibration.Calibration | None:
+    if not 0 <= target_far <= 0.5:
+        raise InvalidInput("target_far must be between 0 and 0.5")
+    gallery = enrollment.load_gallery(session=session, cipher=cipher_from_settings(settings))
+    if len(gallery) < 2:
+        return None
+    return calibration.calibrate(gallery, threshold=settings.faces.threshold, margin=settings.faces.margin,
+                                 target_far=target_far)
 
 
 def _person(session: Session, user: Principal, staff_id: int) -> Any:

@@ -209,9 +209,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "face.consent_text": (
         "Dữ liệu khuôn mặt là dữ liệu cá nhân nhạy cảm (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân "
         "2025). Cán bộ được hỏi ý kiến và có thể chọn chấm công bằng thẻ hoặc mã PIN thay thế. Hệ thống chỉ lưu "
-        "mẫu khuôn mặt đã mã hóa và xóa khi cán bộ rút lại sự đồng ý hoặc nghỉ việc.",
+        "mẫu khuôn mặt đã mã hóa; camera ở cửa lưu thêm ảnh mặt lúc chấm công (đã mã hóa) trong {days} ngày làm "
+        "bằng chứng. Tất cả được xóa khi cán bộ rút lại sự đồng ý hoặc nghỉ việc.",
         "Face data is sensitive personal data (Decree 13/2023, the 2025 Personal Data Protection Law). The person "
-        "is asked and may use a card or PIN instead. Only encrypted face templates are kept, and they are erased "
+        "is asked and may use a card or PIN instead. Only encrypted face templates are kept, and the door camera "
+        "keeps the face image of each face punch (encrypted) for {days} days as evidence. All of it is erased "
         "when the person withdraws consent or leaves."),
     "face.consent_method": ("Hình thức đồng ý", "How consent was given"),
     "face.consent_doc": ("Số văn bản (nếu có)", "Document reference (if any)"),
@@ -240,6 +242,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Face the camera, one face, good light, no sunglasses; the face at least {px} px tall."),
     "face.withdraw_reason": ("Lý do rút đồng ý / xóa", "Reason for withdrawal / erasure"),
     "face.confirm_erase": ("Xóa toàn bộ dữ liệu khuôn mặt của người này?", "Erase all face data of this person?"),
+    "face.attempts": ("Lần nhận diện không chứng minh được người thật", "Matches with no sign of life"),
+    "face.attempts_note": (
+        "Camera nhận ra khuôn mặt nhưng không thấy chớp mắt hay quay đầu (ảnh in, màn hình điện thoại?). "
+        "Bị từ chối: không chấm công; gắn cờ: đã chấm công ở chế độ quan sát, cần xem lại.",
+        "The camera matched the face but saw no blink and no head turn (a print, a phone screen?). "
+        "Refused: no punch; flagged: punched in observe mode, to be reviewed."),
+    "face.attempt_at": ("Lúc", "At"),
+    "face.attempt_camera": ("Camera", "Camera"),
+    "face.attempt_resembled": ("Giống", "Resembled"),
+    "face.attempt_distance": ("Khoảng cách", "Distance"),
+    "face.attempt_outcome": ("Kết quả", "Outcome"),
+    "face.attempt_reason": ("Lý do", "Why"),
+    "live.outcome.refused": ("bị từ chối", "refused"),
+    "live.outcome.punched": ("đã chấm công", "punched"),
+    "live.reason.blink": ("đã chớp mắt", "blinked"),
+    "live.reason.turn": ("đã quay đầu", "turned the head"),
+    "live.reason.unchecked": ("không kiểm tra", "not checked"),
+    "kiosk.prompt.blink": ("Hãy chớp mắt", "Please blink"),
+    "kiosk.prompt.turn_left": ("Hãy quay đầu nhẹ sang trái", "Please turn your head slightly to the left"),
+    "kiosk.prompt.turn_right": ("Hãy quay đầu nhẹ sang phải", "Please turn your head slightly to the right"),
+    "calib.title": ("Hiệu chỉnh ngưỡng nhận diện", "Calibrate the recognition threshold"),
+    "calib.note": (
+        "Khoảng cách giữa các ảnh đã đăng ký của chính cơ quan (mỗi mẫu lần lượt bỏ ra): cùng người và người khác "
+        "gần nhất, tỉ lệ nhận nhầm ở ngưỡng hiện tại và ngưỡng đề xuất cho tỉ lệ nhận nhầm mục tiêu.",
+        "Distances among the office's own enrolled photos (each left out in turn): same person and nearest other "
+        "person, the error rates at the current threshold and at the one recommended for the target rate."),
+    "calib.too_few": ("Cần ít nhất hai người đã đăng ký.", "At least two enrolled people are needed."),
+    "calib.counts": ("{people} người, {encodings} mẫu.", "{people} people, {encodings} templates."),
+    "calib.threshold": ("Ngưỡng", "Threshold"),
+    "calib.margin": ("Biên", "Margin"),
+    "calib.far": ("Nhận nhầm người lạ", "False accept (stranger)"),
+    "calib.misid": ("Nhầm người", "Misidentified"),
+    "calib.frr": ("Bỏ sót", "False reject"),
+    "calib.current": ("Hiện tại", "Current"),
+    "calib.recommended": ("Đề xuất", "Recommended"),
+    "calib.apply": ("Áp dụng (ghi nhật ký):", "To apply (audited):"),
+    "calib.plot": ("Phân bố khoảng cách", "Distance distributions"),
+    "calib.close": ("Những người quá giống nhau (chênh lệch dưới biên)", "People too alike (gap under the margin)"),
+    "face.calibrate_link": ("Hiệu chỉnh ngưỡng nhận diện", "Calibrate the threshold"),
+    "face.evidence": ("Ảnh camera lúc chấm công", "Camera evidence of face punches"),
+    "face.evidence_note": (
+        "Khung hình quyết định lượt chấm công (ảnh mặt và ảnh nhỏ toàn cảnh), được mã hóa và tự xóa sau thời hạn "
+        "lưu giữ. Mỗi lần xem được ghi vào nhật ký.",
+        "The frame that decided the punch (face crop and a small view), encrypted and deleted after the retention "
+        "period. Every view is written to the audit log."),
+    "face.evidence_face": ("Khuôn mặt", "Face"),
+    "face.evidence_context": ("Toàn cảnh", "Context"),
+    "face.review": ("Cần xem lại: bị từ chối, gắn cờ, hoặc gần với người khác",
+                    "To review: refused, flagged, or close to someone else"),
+    "live.outcome.flagged": ("gắn cờ", "flagged"),
+    "live.reason.flat": ("chuyển động như ảnh phẳng (ảnh in, màn hình)", "moved like a flat picture (print, screen)"),
+    "live.reason.pending": ("không chớp mắt, không quay đầu", "no blink, no head turn"),
+    "live.reason.too_small": ("khuôn mặt quá nhỏ để kiểm tra", "face too small to check"),
     "q.face_px": ("cỡ mặt (px)", "face size (px)"),
     "q.sharpness": ("độ nét", "sharpness"),
     "q.brightness": ("độ sáng", "brightness"),

@@ -7,17 +7,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Header
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, StreamingResponse
 
 from api.auth.roles import Permission
-from api.deps import get_optional_principal
+from api.deps import SessionDep, get_optional_principal
 from api.pages.deps import LoginRequired, PageRoute, PageUser, require
-from api.pages.i18n import language_of
+from api.pages.i18n import language_of, translate
 from api.pages.live import StreamScope, punch_events
 from api.pages.render import render
 from api.pages.scope import today
 from attendance.db import get_engine
 from config import get_settings
+from recognition.attempts import current_prompt
 
 router = APIRouter(route_class=PageRoute)
 
@@ -27,8 +28,21 @@ def kiosk_page(request: Request, user: PageUser, device: str | None = None) -> H
     """The door screen; `?device=SERIAL` shows only that terminal's or camera's punches."""
     require(user, Permission.BOARD_READ)
     stream = "/live/punches" + (f"?{urlencode({'device': device})}" if device else "")
-    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone, "stream": stream},
-                  user=user)
+    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone, "stream": stream,
+                                          "device": device or ""}, user=user)
+
+
+@router.get("/kiosk/prompt", include_in_schema=False)
+def kiosk_prompt(request: Request, session: SessionDep, user: PageUser, device: str) -> JSONResponse:
+    """What the door camera asks of the face before it now ({} when nothing): polled by the kiosk."""
+    require(user, Permission.BOARD_READ)
+    prompt = current_prompt(session=session, serial=device)
+    if prompt is None:
+        return JSONResponse({})
+    challenge, name = prompt
+    language = language_of(request)
+    return JSONResponse({"challenge": challenge, "text": translate(f"kiosk.prompt.{challenge}", language),
+                         "name": name})
 
 
 @router.get("/live/punches", include_in_schema=False)

@@ -7,9 +7,11 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Form
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
@@ -21,6 +23,7 @@ from attendance.leave import add_manual_punch
 from attendance.queries import person_month
 from attendance.staff import get_staff
 from config import get_settings
+from recognition.attempts import evidence_list
 
 router = APIRouter(route_class=PageRoute)
 
@@ -57,7 +60,18 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
         "today": now.isoformat(), "previous": previous, "following": following,
         "own": user.staff_id == staff_id,
         "can_add_punch": user.can(Permission.PUNCHES_MANUAL) and user.staff_id != staff_id,
+        "evidence": _evidence(session, user, staff_id, first, following),
     }, user=user)
+
+
+def _evidence(session: Session, user: Principal, staff_id: int, first: date, following: tuple[int, int]) -> list:
+    """The camera's deciding frames of this month's face punches: only with the biometric grant."""
+    if not user.can(Permission.BIOMETRICS_MANAGE):
+        return []
+    zone = get_settings().zone
+    start = datetime.combine(first, time.min, zone)
+    end = datetime.combine(date(following[0], following[1], 1), time.min, zone)
+    return evidence_list(session=session, staff_ids={staff_id}, start=start, end=end, limit=200)
 
 
 @router.post("/people/{staff_id}/punches", include_in_schema=False)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from pydantic import AwareDatetime, Base64Bytes, BaseModel, Field
 from sqlmodel import select
 
 from api.auth.principal import Principal
@@ -23,8 +23,10 @@ from api.deps import (
 )
 from api.schemas.common import COMMON_RESPONSES
 from api.services.scope import bind_token, ensure_own_device, visible_staff
+from attendance.errors import NotFound
 from attendance.models import Staff
-from recognition import cameras, enrollment
+from recognition import attempts, cameras, enrollment
+from recognition.camera.attempts import Attempt
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 
@@ -90,6 +92,38 @@ class IngestOut(BaseModel):
     quarantined: int
     unmatched: int
     rejected: list[dict[str, Any]]
+
+
+class AttemptIn(BaseModel):
+    at: AwareDatetime
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    pin: str | None = Field(None, max_length=24)
+    distance: float | None = Field(None, ge=0, le=10)
+    runner_up: float | None = Field(None, ge=0, le=10)
+    outcome: Literal["punched", "refused", "flagged"]
+    reason: str = Field(min_length=1, max_length=20)
+    face_jpeg: Base64Bytes | None = Field(None, max_length=200_000, description="the deciding face crop (JPEG)")
+    context_jpeg: Base64Bytes | None = Field(None, max_length=200_000, description="the frame, small (JPEG)")
+
+
+class AttemptsIn(BaseModel):
+    attempts: list[AttemptIn] = Field(max_length=1000)
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    device_serial: str
+    staff_id: int | None
+    staff_code: str | None
+    full_name: str | None
+    distance: float | None
+    outcome: str
+    reason: str
+
+
+class PromptIn(BaseModel):
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    challenge: Literal["blink", "turn_left", "turn_right"] | None = None
 
 
 class HeartbeatIn(BaseModel):
@@ -209,3 +243,68 @@ def camera_heartbeat(
                                       health=cameras.CameraHealth(**body.model_dump()))
     bind_token(session, principal, device)
     return {"status": "ok"}
+
+
+@router.post("/cameras/{serial}/attempts", summary="Faces a door camera refused or flagged (liveness)")
+def camera_attempts(
+    serial: str, body: AttemptsIn, session: SessionDep, settings: SettingsDep, principal: PunchesIngest
+) -> dict[str, int]:
+    ensure_own_device(session, principal, serial)
+    stored = attempts.record_attempts(
+        session=session,
+        serial=serial,
+        attempts=[Attempt(**a.model_dump()) for a in body.attempts],
+        cipher=cipher_from_settings(settings),
+        policy=settings.faces,
+    )
+    return {"stored": stored}
+
+
+@router.post("/cameras/{serial}/prompt", summary="What a door camera asks of the face before it (for its kiosk)")
+def camera_prompt(serial: str, body: PromptIn, session: SessionDep, principal: PunchesIngest) -> dict[str, str]:
+    ensure_own_device(session, principal, serial)
+    attempts.set_prompt(session=session, serial=serial, staff_id=body.staff_id, challenge=body.challenge)
+    return {"status": "ok"}
+
+
+@router.get(
+    "/evidence/{evidence_id}/{part}.jpg",
+    summary="One evidence image of a face decision (face or context); every view is audited",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}},
+)
+def evidence_image(
+    evidence_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    part: Literal["face", "context"],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: RequireBiometrics,
+) -> Response:
+    staff_id = attempts.evidence_staff(session=session, evidence_id=evidence_id)
+    if staff_id is not None:
+        visible_staff(session, principal, staff_id)
+    elif principal.unit_ids is not None:
+        raise NotFound(f"no evidence {evidence_id}")
+    data = attempts.open_evidence(
+        session=session, evidence_id=evidence_id, part=part, cipher=cipher_from_settings(settings), actor=principal.actor
+    )
+    session.commit()
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/attempts", summary="Recent refused and flagged face attempts, newest first")
+def list_attempts(
+    session: SessionDep,
+    principal: RequireBiometrics,
+    serial: Annotated[str | None, Query(max_length=50)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[AttemptOut]:
+    rows = attempts.recent_attempts(session=session, serial=serial, limit=limit)
+    if principal.unit_ids is not None:
+        units = dict(session.exec(select(Staff.id, Staff.unit_id)).all())  # type: ignore[call-overload]
+        rows = [
+            r
+            for r in rows
+            if r.staff_id is not None and principal.sees_staff(staff_id=r.staff_id, unit_id=units.get(r.staff_id))
+        ]
+    return [AttemptOut.model_validate(r, from_attributes=True) for r in rows]

@@ -14,8 +14,12 @@ import numpy as np
 
 from attendance.timeutil import utcnow
 from config.settings import FacePolicy
+from recognition.camera.attempt_queue import AttemptQueue
+from recognition.camera.attempts import Attempt
+from recognition.camera.evidence import evidence_images
 from recognition.camera.gallery_cache import GalleryCache
-from recognition.camera.liveness import LivenessGate, PassThroughGate
+from recognition.camera.landmark_gate import LandmarkGate
+from recognition.camera.liveness import LivenessGate, LivenessPolicy, LivenessVerdict, PassThroughGate
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.sinks import PunchSink
 from recognition.camera.voting import UNKNOWN, Debouncer, Voter
@@ -27,6 +31,7 @@ from recognition.imaging import bgr_to_rgb
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(seconds=60)
+PROMPT_HOLD = timedelta(seconds=1)  # a prompt stays this long after its face was last seen
 DELIVERED_KEPT = timedelta(days=7)  # delivered punches stay in the outbox this long, as a local trail
 
 
@@ -37,11 +42,22 @@ class CameraStats:
     decisions: int = 0
     punches_queued: int = 0
     unknown_events: int = 0
-    spoofs_refused: int = 0
+    spoofs_refused: int = 0  # attempts refused for showing no sign of life (policy enforce)
+    liveness_flagged: int = 0  # punches made without a sign of life (policy observe)
     delivered: int = 0
     delivery_failures: int = 0
     last_error: str | None = None
     frame_seconds: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """The latest frame in which a person was matched, and what the liveness gate said of it."""
+
+    verdict: LivenessVerdict
+    match: Match
+    rgb: np.ndarray
+    box: FaceBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +83,7 @@ class CameraService:
         gallery_cache: GalleryCache | None = None,
         liveness: LivenessGate | None = None,
         snapshot_dir: Path | None = None,
+        attempts: AttemptQueue | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.serial = serial
@@ -75,7 +92,21 @@ class CameraService:
         self.outbox = outbox
         self.policy = policy
         self.cache = gallery_cache
-        self.liveness: LivenessGate = liveness or PassThroughGate()
+        self.liveness_policy = LivenessPolicy(policy.liveness)
+        if liveness is not None:
+            self.liveness: LivenessGate = liveness
+        elif self.liveness_policy == LivenessPolicy.OFF:
+            self.liveness = PassThroughGate()
+        else:
+            self.liveness = LandmarkGate()
+        # Face decisions' evidence and refused/flagged attempts wait here until the server has them.
+        self.attempts = attempts if attempts is not None else AttemptQueue()
+        self.prompts: dict[int, str] = {}  # matched people not yet shown live -> what to ask of them
+        self._verdicts: dict[int, _Seen] = {}
+        self._waiting_since: dict[int, datetime] = {}
+        self._prompt_seen: dict[int, datetime] = {}
+        self._prompt_sent: tuple[int | None, str | None] = (None, None)
+        self._prompt_resend = datetime.min.replace(tzinfo=utcnow().tzinfo)
         self.snapshot_dir = snapshot_dir
         self.clock = clock
         self.stats = CameraStats()
@@ -83,6 +114,7 @@ class CameraService:
         window = timedelta(seconds=policy.debounce_seconds)
         self.debouncer = Debouncer(window)
         self.unknown_debouncer = Debouncer(window)
+        self.attempt_debouncer = Debouncer(window)
         self.matcher = self._matcher(Gallery([]))
         self._next_delivery = self._next_heartbeat = self._next_sync = datetime.min.replace(tzinfo=utcnow().tzinfo)
         self._backoff = timedelta(seconds=2)
@@ -115,10 +147,16 @@ class CameraService:
         boxes = self.engine.detect_downscaled(
             rgb, max_width=self.policy.camera_detect_width, upsample=self.policy.camera_upsample
         )
-        matches = self.matcher.identify_many(self.engine.encode(rgb, boxes)) if boxes else []
-        labels = {self._label(rgb, box, match) for box, match in zip(boxes, matches, strict=True)}
-        labels.discard(None)
-        decided = self.voter.push(label for label in labels if label is not None)
+        encodings, landmarks = self.engine.encode_with_landmarks(rgb, boxes)
+        matches = self.matcher.identify_many(encodings) if boxes else []
+        labels = {
+            self._label(rgb, box, match, points, at)
+            for box, match, points in zip(boxes, matches, landmarks, strict=True)
+        }
+        decided = self.voter.push(labels)
+        for gone in [staff_id for staff_id, seen in self._prompt_seen.items() if at - seen > PROMPT_HOLD]:
+            self.prompts.pop(gone, None)  # the face left: stop asking
+            del self._prompt_seen[gone]
         punched = [label for label in decided if self._decide(label, at)]
         seconds = time.perf_counter() - started
         self.stats.frames += 1
@@ -128,12 +166,26 @@ class CameraService:
         return FrameResult(boxes, matches, decided, punched, seconds)
 
     def tick(self, now: datetime) -> None:
-        """Periodic work between frames: delivery, heartbeat, gallery sync."""
+        """Periodic work between frames: the kiosk's prompt, delivery, heartbeat, gallery sync."""
+        self.send_prompt(now)
         self.flush()
         if now >= self._next_heartbeat:
             self.heartbeat()
         if now >= self._next_sync:
             self.sync_gallery()
+
+    def send_prompt(self, now: datetime) -> None:
+        """Tell the server what to ask at the door when it changed (and every 2 s while it stands)."""
+        staff_id = next(iter(self.prompts), None)
+        wanted = (staff_id, self.prompts.get(staff_id) if staff_id is not None else None)
+        if wanted == self._prompt_sent and (wanted[1] is None or now < self._prompt_resend):
+            return
+        try:
+            self.sink.report_prompt(self.serial, *wanted)
+        except DeliveryFailed as err:
+            log.debug("prompt not delivered: %s", err)
+            return
+        self._prompt_sent, self._prompt_resend = wanted, now + timedelta(seconds=2)
 
     def flush(self, *, force: bool = False) -> int:
         """Deliver pending punches; on failure keep them and back off (2 s doubling to 60 s)."""
@@ -149,6 +201,7 @@ class CameraService:
                 self.outbox.mark_failed(ids, str(err))
                 self._failed(str(err), now)
                 return delivered
+        self._deliver_attempts()
         self.stats.delivered += delivered
         self.stats.last_error = None
         self._backoff = timedelta(seconds=2)
@@ -215,33 +268,102 @@ class CameraService:
             self.cache.save(gallery)
         return True
 
-    def _label(self, rgb: np.ndarray, box: FaceBox, match: Match) -> int | None:
+    def _label(
+        self, rgb: np.ndarray, box: FaceBox, match: Match, landmarks: np.ndarray, at: datetime
+    ) -> int:
         if match.person is None:
             self._last_unknown = rgb[box.top : box.bottom, box.left : box.right]
             return UNKNOWN
-        verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=match.person.staff_id)
-        if not verdict.live:
-            self.stats.spoofs_refused += 1
-            log.warning("liveness refused staff %s: %s", match.person.staff_id, verdict.reason)
-            return None
-        return match.person.staff_id
+        staff_id = match.person.staff_id
+        verdict = self.liveness.check(frame_rgb=rgb, box=box, staff_id=staff_id, landmarks=landmarks, at=at)
+        self._verdicts[staff_id] = _Seen(verdict, match, rgb, box)
+        if verdict.live:
+            self.prompts.pop(staff_id, None)
+        elif verdict.challenge:
+            self.prompts[staff_id] = verdict.challenge
+            self._prompt_seen[staff_id] = at
+        return staff_id
 
     def _decide(self, label: int, at: datetime) -> bool:
-        self.voter.forget(label)
         if label == UNKNOWN:
+            self.voter.forget(label)
             if self.unknown_debouncer.allow(UNKNOWN, at):
                 self.stats.unknown_events += 1
                 self._keep_snapshot(at)
             return False
+        seen = self._verdicts.get(label)
+        verdict = seen.verdict if seen else LivenessVerdict(False, "not checked", "pending")
+        if not verdict.live and self.liveness_policy == LivenessPolicy.ENFORCE:
+            # Matched in k of n frames but no sign of life yet: keep the votes while the person is asked to
+            # blink or turn; once the liveness window has passed without one, record the refused attempt.
+            since = self._waiting_since.setdefault(label, at)
+            if at - since < self._liveness_wait():
+                return False
+            self.voter.forget(label)
+            self._waiting_since.pop(label, None)
+            self._forget_track(label)
+            if self.attempt_debouncer.allow(label, at):
+                self.stats.spoofs_refused += 1
+                self._attempt(at, seen, "refused")
+                log.warning("liveness refused staff %s: %s", label, verdict.reason)
+            return False
+        self.voter.forget(label)
+        self._waiting_since.pop(label, None)
         self.stats.decisions += 1
         person = next((p for p in self.matcher.gallery.people if p.staff_id == label), None)
         if person is None or not self.debouncer.allow(label, at):
             return False  # None: the person left the gallery at a sync since the votes were cast
+        flagged = not verdict.live and self.liveness_policy == LivenessPolicy.OBSERVE
+        note = "camera; liveness not shown" if flagged else "camera"
         queued = self.outbox.add(
-            OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note="camera")
+            OutboxPunch(self.serial, person.pin, person.staff_id, at.replace(microsecond=0), note=note)
         )
         self.stats.punches_queued += int(queued)
+        self.prompts.pop(label, None)
+        self._forget_track(label)
+        if flagged and queued:
+            self.stats.liveness_flagged += 1
+        if queued:
+            self._attempt(at, seen, "flagged" if flagged else "punched")
         return queued
+
+    def _liveness_wait(self) -> timedelta:
+        window = getattr(self.liveness, "params", None)
+        return getattr(window, "window", timedelta(seconds=4))
+
+    def _forget_track(self, label: int) -> None:
+        forget = getattr(self.liveness, "forget", None)
+        if forget is not None:
+            forget(label)
+
+    def _attempt(self, at: datetime, seen: _Seen | None, outcome: str) -> None:
+        """Queue the decision's evidence (and, unless punched cleanly, the attempt) for the server."""
+        match = seen.match if seen else None
+        person = match.person if match else None
+        face, context = evidence_images(seen.rgb, seen.box) if seen else (None, None)
+        self.attempts.add(
+            Attempt(
+                at=at.replace(microsecond=0),
+                staff_id=person.staff_id if person else None,
+                pin=person.pin if person else None,
+                distance=round(match.distance, 4) if match else None,
+                runner_up=round(match.runner_up, 4) if match and np.isfinite(match.runner_up) else None,
+                outcome=outcome,
+                reason=(seen.verdict.code if seen else "") or "pending",
+                face_jpeg=face,
+                context_jpeg=context,
+            )
+        )
+
+    def _deliver_attempts(self) -> None:
+        # Punches come first: an attempt that cannot be delivered waits for the next flush, punches do not.
+        while batch := self.attempts.pending(100):
+            try:
+                self.sink.report_attempts(self.serial, [attempt for _, attempt in batch])
+            except DeliveryFailed as err:
+                log.warning("%d face decisions wait for the server: %s", len(self.attempts), err)
+                return
+            self.attempts.remove([row_id for row_id, _ in batch])
 
     def _keep_snapshot(self, at: datetime) -> None:
         limit = self.policy.unknown_snapshot_limit

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
 import httpx
 
+from recognition.camera.attempts import Attempt
 from recognition.camera.outbox import OutboxPunch
 from recognition.cameras import CameraHealth, CameraPunch, ingest_camera_punches, record_heartbeat
 from recognition.crypto import TemplateCipher
 from recognition.errors import DeliveryFailed
 from recognition.gallery import Gallery
+
+ATTEMPTS_PER_REQUEST = 20
+
+
+def _attempt_json(attempt: Attempt) -> dict[str, object]:
+    data = asdict(attempt)
+    data["at"] = attempt.at.isoformat()
+    for key in ("face_jpeg", "context_jpeg"):
+        data[key] = base64.b64encode(data[key]).decode() if data[key] else None
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,14 @@ class PunchSink(Protocol):
     def deliver(self, serial: str, punches: Sequence[OutboxPunch]) -> Receipt: ...
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None: ...
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        """Face decisions with their evidence, and the faces the liveness gate refused or flagged."""
+        ...
+
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        """What the camera now asks of the face before it (for the door's kiosk); None clears it."""
+        ...
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         """The current gallery, or None when `known_version` is still current."""
@@ -61,6 +81,29 @@ class LocalSink:
         try:
             with session_scope() as session:
                 record_heartbeat(session=session, serial=serial, health=health)
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        from attendance.db import session_scope
+        from config import get_settings
+        from recognition.attempts import record_attempts
+
+        try:
+            with session_scope() as session:
+                record_attempts(
+                    session=session, serial=serial, attempts=attempts, cipher=self.cipher, policy=get_settings().faces
+                )
+        except Exception as err:
+            raise DeliveryFailed(f"database: {err}") from err
+
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        from attendance.db import session_scope
+        from recognition.attempts import set_prompt
+
+        try:
+            with session_scope() as session:
+                set_prompt(session=session, serial=serial, staff_id=staff_id, challenge=challenge)
         except Exception as err:
             raise DeliveryFailed(f"database: {err}") from err
 
@@ -105,6 +148,16 @@ class HttpSink:
 
     def heartbeat(self, serial: str, health: CameraHealth) -> None:
         self._call("POST", f"/api/faces/cameras/{serial}/heartbeat", json=asdict(health))
+
+    def report_attempts(self, serial: str, attempts: Sequence[Attempt]) -> None:
+        # Small batches: each decision carries two small JPEGs (about 15 KB), under the server's body limit.
+        for start in range(0, len(attempts), ATTEMPTS_PER_REQUEST):
+            body = {"attempts": [_attempt_json(a) for a in attempts[start : start + ATTEMPTS_PER_REQUEST]]}
+            self._call("POST", f"/api/faces/cameras/{serial}/attempts", json=body)
+
+    def report_prompt(self, serial: str, staff_id: int | None, challenge: str | None) -> None:
+        body = {"staff_id": staff_id, "challenge": challenge}
+        self._call("POST", f"/api/faces/cameras/{serial}/prompt", json=body)
 
     def fetch_gallery(self, known_version: str | None) -> Gallery | None:
         params = {"known_version": known_version} if known_version else {}

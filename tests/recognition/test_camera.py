@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
+import httpx
 import numpy as np
 import pytest
 import uvicorn
@@ -19,6 +20,7 @@ from api.main import create_app
 from attendance.models import Device, Punch
 from config.settings import FacePolicy
 from recognition import enrollment
+from recognition.camera.attempts import Attempt
 from recognition.camera.capture import FrameSource
 from recognition.camera.gallery_cache import GalleryCache
 from recognition.camera.liveness import LivenessVerdict
@@ -28,8 +30,10 @@ from recognition.camera.sinks import HttpSink, LocalSink
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceBox, FaceEngine
 from recognition.gallery import Gallery
-from tests.api.helpers import device_token
+from recognition.models import CameraPrompt, FaceAttempt, FaceEvidence
+from tests.api.helpers import admin_headers, device_token
 from tests.factories import make_staff
+from tests.recognition.liveness_sequences import hand_held
 
 FPS = 5
 SIZE = (640, 480)
@@ -96,7 +100,8 @@ def test_clip_punches_obama_once_and_never_the_stranger(
     session: Session, faces_root: Path, clip: Path, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path
 ) -> None:
     obama_id = _enroll_obama(session, faces_root, face_engine, face_policy)
-    policy = face_policy.model_copy(update={"unknown_snapshot_limit": 3})
+    # The clip is made of still photos, which the liveness gate rightly refuses: this test is the pipeline's.
+    policy = face_policy.model_copy(update={"unknown_snapshot_limit": 3, "liveness": "off"})
     outbox = Outbox(tmp_path / "outbox.sqlite3")
     cache = GalleryCache(tmp_path / "gallery.bin", TemplateCipher("camera key", purpose="camera-gallery"))
     service = CameraService(
@@ -223,6 +228,16 @@ def test_gallery_sync_and_heartbeat_over_http(
     assert service.stats.last_error is None, service.stats.last_error
     device = _eventually(session, select(Device).where(Device.serial == "CAM-SYNC"))
     assert device.kind == "camera" and device.user_count == 1 and device.last_contact_at is not None
+    refused = Attempt(datetime(2026, 11, 25, 0, 31, tzinfo=UTC), obama_id, "4401", 0.31, 0.8, "refused", "flat")
+    service.attempts.add(refused)
+    service.flush(force=True)
+    assert len(service.attempts) == 0  # the server has it
+    stored = _eventually(session, select(FaceAttempt).where(FaceAttempt.device_serial == "CAM-SYNC"))
+    assert (stored.staff_id, stored.outcome, stored.reason, stored.at) == (obama_id, "refused", "flat", refused.at)
+    listed = httpx.get(
+        f"http://127.0.0.1:{free_port}/api/faces/attempts", headers=admin_headers(session), params={"serial": "CAM-SYNC"}
+    )
+    assert listed.status_code == 200 and [(a["staff_id"], a["reason"]) for a in listed.json()] == [(obama_id, "flat")]
     restarted = CameraService(
         serial="CAM-SYNC",
         engine=face_engine,
@@ -252,9 +267,18 @@ class _RefuseAll:
     def __init__(self) -> None:
         self.checked: list[int] = []
 
-    def check(self, *, frame_rgb: np.ndarray, box: FaceBox, staff_id: int) -> LivenessVerdict:
+    def check(
+        self,
+        *,
+        frame_rgb: np.ndarray,
+        box: FaceBox,
+        staff_id: int,
+        landmarks: np.ndarray | None = None,
+        at: datetime | None = None,
+    ) -> LivenessVerdict:
         self.checked.append(staff_id)
-        return LivenessVerdict(False, "printed photo")
+        assert landmarks is not None and landmarks.shape == (68, 2)
+        return LivenessVerdict(False, "printed photo", "flat")
 
 
 @pytest.mark.db_independent
@@ -264,18 +288,76 @@ def test_liveness_gate_sits_between_match_and_punch(
     frame = _framed(faces_root / "test/obama/obama1.jpg")
     at = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
     results = {}
-    for name, gate in (("refused", _RefuseAll()), ("default", None)):
+    for name, gate, policy in (
+        ("refused", _RefuseAll(), face_policy),
+        ("off", None, face_policy.model_copy(update={"liveness": "off"})),
+    ):
         service = CameraService(
             serial="CAM-LIVE",
             engine=face_engine,
             sink=LocalSink(cipher_from_settings()),
             outbox=Outbox(tmp_path / f"{name}.sqlite3"),
-            policy=face_policy,
+            policy=policy,
             liveness=gate,
         )
         service.matcher = service._matcher(train_gallery)
         punched = [service.process_frame(frame, at).punched for _ in range(face_policy.camera_k)]
-        results[name] = (punched, service.stats.spoofs_refused, service.outbox.counts())
+        results[name] = (punched, service.outbox.counts())
     obama = next(p.staff_id for p in train_gallery.people if p.code == "obama")
-    assert results["refused"] == ([[]] * face_policy.camera_k, face_policy.camera_k, (0, 0))
-    assert results["default"][0][-1] == [obama] and results["default"][2] == (1, 0)
+    assert results["refused"] == ([[]] * face_policy.camera_k, (0, 0))
+    assert results["off"][0][-1] == [obama] and results["off"][1] == (1, 0)
+
+
+def _photo_held_up(faces_root: Path, seconds: int) -> list[np.ndarray]:
+    """obama1.jpg held up to the door camera by a hand that moves and tilts it, at FPS frames a second."""
+    rng = np.random.default_rng(11)
+    return hand_held(_framed(faces_root / "test/obama/obama1.jpg"), seconds * FPS, rng, tilt_degrees=20)
+
+
+@pytest.mark.parametrize("policy_name", ["enforce", "observe"])
+def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
+    policy_name: str, session: Session, faces_root: Path, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path
+) -> None:
+    obama_id = _enroll_obama(session, faces_root, face_engine, face_policy)
+    policy = face_policy.model_copy(update={"liveness": policy_name})
+    service = CameraService(
+        serial="CAM-SPOOF",
+        engine=face_engine,
+        sink=LocalSink(cipher_from_settings()),
+        outbox=Outbox(tmp_path / "outbox.sqlite3"),
+        policy=policy,
+        clock=_Clock(),
+    )
+    prompts, shown = set(), set()
+    service.start()
+    for frame in _photo_held_up(faces_root, 7):
+        now = service.clock()
+        service.process_frame(frame, now)
+        prompts |= set(service.prompts.values())
+        service.send_prompt(now)
+        session.expire_all()
+        row = session.get(CameraPrompt, "CAM-SPOOF")
+        if row is not None and row.challenge:
+            shown.add((row.staff_id, row.challenge))
+    service.flush(force=True)
+    session.expire_all()
+    punches = session.exec(select(Punch)).all()
+    attempts = session.exec(select(FaceAttempt)).all()
+    evidence = session.exec(select(FaceEvidence)).all()
+    assert [(e.staff_id, e.outcome) for e in evidence] == [(obama_id, "refused" if policy_name == "enforce" else "flagged")]
+    assert len(evidence[0].face) + len(evidence[0].context) <= 30_000  # the issue's bound per punch
+    assert b"JFIF" not in evidence[0].face  # sealed, not a plain JPEG
+    if policy_name == "enforce":
+        assert punches == [] and service.stats.spoofs_refused == 1
+        assert [(a.staff_id, a.outcome, a.device_serial) for a in attempts] == [(obama_id, "refused", "CAM-SPOOF")]
+        assert attempts[0].reason in {"flat", "pending"} and attempts[0].distance is not None
+        assert prompts and prompts <= {"blink", "turn_left", "turn_right"}
+        assert {challenge for _, challenge in shown} == prompts and {who for who, _ in shown} == {obama_id}
+    else:
+        assert [(p.staff_id, p.note) for p in punches] == [(obama_id, "camera; liveness not shown")]
+        assert (evidence[0].device_serial, evidence[0].pin, evidence[0].device_time) == (
+            punches[0].device_serial,
+            punches[0].pin,
+            punches[0].punched_at,
+        )  # keyed to the punch by the camera's ledger key (serial, PIN, the instant it sent)
+        assert [(a.staff_id, a.outcome) for a in attempts] == [(obama_id, "flagged")]

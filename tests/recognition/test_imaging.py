@@ -109,4 +109,4 @@ def test_other_formats_are_refused(face_policy: FacePolicy) -> None:
     Image.new("RGB", (64, 64)).save(buffer, format="GIF")
     refusal = _refusal(buffer.getvalue(), limits_for(face_policy, "en"))
     assert refusal.code == "unsupported_format"
-    assert "GIF" in str(refusal) and "JPEG or PNG" in str(refusal)
+    assert "GIF" in str(refusal) and "Save the photo as JPEG" in str(refusal)

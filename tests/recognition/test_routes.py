@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlmodel import Session, select
 
 from api.main import create_app
 from attendance.models import Device, Punch
+from config import get_settings
 from tests.api.helpers import admin_headers
 from tests.factories import make_staff
 
@@ -33,7 +36,7 @@ def test_consent_enroll_list_gallery_erase(client: TestClient, session: Session,
     assert enrolled.json()["templates"] == 1
     bad = client.post(f"/api/faces/{staff.id}/photos", files={"photo": ("b.jpg", b"hello", "image/jpeg")})
     assert bad.status_code == 422
-    assert "JPEG hoặc PNG" in bad.json()["detail"]
+    assert "WEBP hoặc HEIC" in bad.json()["detail"]
     listed = client.get("/api/faces").json()
     assert [(row["code"], row["templates"]) for row in listed] == [(staff.code, 1)]
     gallery = client.get("/api/faces/gallery").json()
@@ -44,6 +47,24 @@ def test_consent_enroll_list_gallery_erase(client: TestClient, session: Session,
     assert erased.json() == {"staff_id": staff.id, "templates": 1, "photos": 0}
     assert client.get("/api/faces/gallery").json()["people"] == []
     assert client.post("/api/faces/consents", json={"staff_id": 999999, "method": "x"}).status_code == 404
+
+
+def test_a_phone_photo_up_to_the_face_policys_limit_is_not_refused_by_the_body_limit(
+    client: TestClient, session: Session, faces_root: Path
+) -> None:
+    staff = make_staff(session, full_name="Barack Obama")
+    session.commit()
+    assert client.post("/api/faces/consents", json={"staff_id": staff.id, "method": "kiosk"}).status_code == 201
+    image = Image.open(faces_root / "train/obama/obama.jpg").convert("RGB")
+    buffer = io.BytesIO()
+    image.resize((image.width * 4, image.height * 4)).save(buffer, format="JPEG", quality=97)
+    photo = buffer.getvalue()
+    assert 1_000_000 < len(photo) < get_settings().faces.max_upload_bytes  # over the generic 1 MB body limit
+    enrolled = client.post(f"/api/faces/{staff.id}/photos", files={"photo": ("big.jpg", photo, "image/jpeg")})
+    assert enrolled.status_code == 201, enrolled.text
+    too_big = photo + b"\0" * get_settings().faces.max_upload_bytes
+    refused = client.post(f"/api/faces/{staff.id}/photos", files={"photo": ("huge.jpg", too_big, "image/jpeg")})
+    assert refused.status_code == 413
 
 
 def test_camera_punches_are_idempotent_and_heartbeat_records_health(client: TestClient, session: Session) -> None:

@@ -39,6 +39,20 @@ function kiosk() {
   }, 60000);
   const current = document.getElementById("kiosk-current");
   const recent = document.getElementById("kiosk-recent");
+  // A door camera asks a matched face to show life (blink, turn): show what it asks, while it asks.
+  const prompt = document.getElementById("kiosk-prompt");
+  if (root.dataset.device && prompt) {
+    const ask = async () => {
+      try {
+        const url = "/kiosk/prompt?device=" + encodeURIComponent(root.dataset.device) + "&lang=" + (root.dataset.lang || "vi");
+        const body = await (await fetch(url, { credentials: "same-origin" })).json();
+        prompt.hidden = !body.text;
+        prompt.textContent = body.text ? (body.name ? body.name + ": " : "") + body.text : "";
+        prompt.dataset.challenge = body.challenge || "";
+      } catch (err) { prompt.hidden = true; }
+    };
+    ask(); setInterval(ask, 1000);
+  }
   const colour = { on_time: "ok", late: "late", early: "late", day_off: "off", recorded: "excused" };
   const source = new EventSource(root.dataset.stream);
   source.addEventListener("ready", () => { root.dataset.ready = "1"; });
@@ -93,6 +107,39 @@ function camera() {
   });
 }
 
+// A phone photo over the server's limit is scaled down here, before upload, instead of being refused.
+// Formats the browser cannot draw (HEIC outside Safari) go up as they are; the server reads them itself.
+function photoResize() {
+  const form = document.getElementById("photo-form");
+  if (!form) return;
+  const input = document.getElementById("photo-input");
+  const maxBytes = Number(form.dataset.maxBytes);
+  const maxSide = Number(form.dataset.maxSide);
+  form.addEventListener("submit", async (event) => {
+    const file = input.files && input.files[0];
+    if (!file || file.size <= maxBytes || form.dataset.resized === "yes") return;
+    event.preventDefault();
+    let bitmap;
+    try { bitmap = await createImageBitmap(file, { imageOrientation: "from-image" }); }
+    catch (err) { form.dataset.resized = "yes"; form.requestSubmit(); return; }
+    const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale); canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    let quality = 0.92; let blob = null;
+    while (quality > 0.4) {
+      blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", quality));
+      if (blob && blob.size <= maxBytes) break;
+      quality -= 0.15;
+    }
+    const files = new DataTransfer();
+    files.items.add(new File([blob], file.name.replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" }));
+    input.files = files.files;
+    form.dataset.resized = "yes";
+    form.requestSubmit();
+  });
+}
+
 function deviceActions() {
   document.querySelectorAll("[data-device-action]").forEach((button) => {
     button.addEventListener("click", async () => {
@@ -130,4 +177,4 @@ function confirms() {
   });
 }
 
-onReady(() => { liveBoard(); kiosk(); camera(); deviceActions(); requestForm(); confirms(); });
+onReady(() => { liveBoard(); kiosk(); camera(); photoResize(); deviceActions(); requestForm(); confirms(); });

@@ -122,7 +122,8 @@ def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date,
             col(Request.staff_id).in_(ids[offset:offset + 900]), Request.status == RequestStatus.APPROVED,
             Request.start_date <= end, Request.end_date >= start))
         for row in rows:
-            excuse = Excuse(kind=row.kind, sessions=_PART_SESSIONS[SessionPart(row.part)], request_id=row.id)
+            excuse = Excuse(kind=row.kind, sessions=_PART_SESSIONS[SessionPart(row.part)], request_id=row.id,
+                            explanation=row.type == RequestType.EXPLANATION)
             day = max(row.start_date, start)
             while day <= min(row.end_date, end):
                 result[(row.staff_id, day)].append(excuse)

@@ -82,6 +82,9 @@ def session_json(result: SessionResult) -> dict[str, Any]:
         "late_minutes": result.late_minutes,
         "early_minutes": result.early_minutes,
         "excuse_kind": result.excuse_kind,
+        "explained_late_minutes": result.explained_late_minutes,
+        "explained_early_minutes": result.explained_early_minutes,
+        "explained_missing": result.explained_missing,
     }
 
 
@@ -104,7 +107,8 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
     """Counts over sessions: scheduled, attended, late, early, missing, absent, excused."""
     totals = {"sessions_scheduled": 0, "sessions_present": 0, "late_count": 0, "late_minutes": 0,
               "early_count": 0, "early_minutes": 0, "missing_punches": 0, "absent_sessions": 0,
-              "excused_sessions": 0, "not_yet_due": 0}
+              "excused_sessions": 0, "not_yet_due": 0, "explained_late_count": 0, "explained_late_minutes": 0,
+              "explained_early_count": 0, "explained_early_minutes": 0, "explained_missing_punches": 0}
     for day in days:
         for result in day.sessions:
             if not result.scheduled:
@@ -120,4 +124,9 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
             totals["absent_sessions"] += result.status is SessionStatus.ABSENT
             totals["excused_sessions"] += result.status is SessionStatus.EXCUSED
             totals["not_yet_due"] += result.status is SessionStatus.NOT_YET_DUE
+            totals["explained_late_count"] += result.explained_late_minutes > 0
+            totals["explained_late_minutes"] += result.explained_late_minutes
+            totals["explained_early_count"] += result.explained_early_minutes > 0
+            totals["explained_early_minutes"] += result.explained_early_minutes
+            totals["explained_missing_punches"] += result.explained_missing
     return totals

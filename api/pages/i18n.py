@@ -92,6 +92,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sum.missing_punches": ("Thiếu chấm công", "Missing punches"),
     "sum.absent_sessions": ("Buổi vắng", "Absent sessions"),
     "sum.excused_sessions": ("Buổi có phép", "Excused sessions"),
+    "sum.explained": ("Đã giải trình: đi muộn {late} ({lm}′), về sớm {early} ({em}′), thiếu chấm công {missing}",
+                      "Explained: late {late} ({lm}′), early {early} ({em}′), missing punches {missing}"),
     "sum.not_yet_due": ("Chưa đến giờ", "Not yet due"),
     "month.title": ("Chấm công tháng {month}/{year}", "Attendance {month}/{year}"),
     "month.punches": ("Các lần chấm công", "Punches"),

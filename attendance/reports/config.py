@@ -101,6 +101,7 @@ DEFAULT_SYMBOLS = SymbolSet(
         _symbol("L", "Nghỉ lễ, Tết", Pay.TIME, local=True),
         _symbol("CT", "Đi công tác", Pay.TIME, local=True),
         _symbol("R", "Nghỉ việc riêng có lương", Pay.TIME, local=True),
+        _symbol("GT", "Vắng có giải trình được duyệt", Pay.TIME, local=True),
     ],
     excuses={
         ExcuseKind.ANNUAL_LEAVE: "P",
@@ -113,8 +114,9 @@ DEFAULT_SYMBOLS = SymbolSet(
         ExcuseKind.BUSINESS_TRIP: "CT",
         ExcuseKind.COMPENSATORY: "Nb",
         ExcuseKind.UNPAID: "No",
-        # An approved explanation says the person was at work: the session is worked.
-        ExcuseKind.EXPLANATION: "+",
+        # Only a whole absent session reaches the timesheet as explained (R9a): its own kind, not leave.
+        # A session the person attended stays "+" whatever its explanation excused.
+        ExcuseKind.EXPLANATION: "GT",
     },
 )
 

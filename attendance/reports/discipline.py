@@ -22,7 +22,9 @@ from attendance.rules import ATTENDED, SessionName, SessionStatus
 from attendance.timeutil import utcnow
 
 FIGURES = ("sessions_scheduled", "sessions_present", "late_count", "late_minutes", "early_count",
-           "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions")
+           "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions",
+           "explained_late_count", "explained_late_minutes", "explained_early_count", "explained_early_minutes",
+           "explained_missing_punches")
 FAULTS = ("late_count", "early_count", "missing_punches", "absent_sessions")
 #: Arrival-time histogram: 5-minute bins per session, with one bin below and one above.
 ARRIVAL_BINS = {SessionName.MORNING.value: (6 * 60, 9 * 60 + 30), SessionName.AFTERNOON.value: (12 * 60, 15 * 60)}

@@ -18,6 +18,11 @@ DISCIPLINE_COLUMNS: list[tuple[str, str]] = [
     ("absent_sessions", "Vắng không lý do (buổi)"),
     ("absent_days", "Vắng không lý do (ngày)"),
     ("excused_sessions", "Vắng có lý do (buổi)"),
+    ("explained_late_count", "Đi muộn đã giải trình (lần)"),
+    ("explained_late_minutes", "Đi muộn đã giải trình (phút)"),
+    ("explained_early_count", "Về sớm đã giải trình (lần)"),
+    ("explained_early_minutes", "Về sớm đã giải trình (phút)"),
+    ("explained_missing_punches", "Thiếu chấm công đã giải trình"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str]] = [
@@ -45,7 +50,7 @@ EXCUSE_LABELS = {
     "business_trip": "Công tác",
     "compensatory": "Nghỉ bù",
     "unpaid": "Nghỉ không lương",
-    "explanation": "Giải trình được duyệt",
+    "explanation": "Vắng có giải trình",
 }
 
 FLAG_LABELS = {

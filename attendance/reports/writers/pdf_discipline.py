@@ -26,7 +26,7 @@ TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
 ROWS_PER_TABLE = 40
 # People are listed under their department's heading, so the table leaves the department out.
 PERSON_COLUMNS = [(key, label) for key, label in DISCIPLINE_COLUMNS if key != "department"]
-PERSON_WIDTHS = [8, 16, 44] + [13] * (len(PERSON_COLUMNS) - 2) + [36, 40]
+PERSON_WIDTHS = [7, 14, 35] + [8.5] * (len(PERSON_COLUMNS) - 2) + [40, 36]
 
 
 def discipline_pdf(data: dict[str, Any]) -> bytes:
@@ -75,7 +75,10 @@ def _totals(data: dict[str, Any]) -> str:
             f"{t['sessions_present']} buổi có mặt; đi muộn {t['late_count']} lần ({t['late_minutes']} phút); "
             f"về sớm {t['early_count']} lần ({t['early_minutes']} phút); quên chấm công {t['missing_punches']}; "
             f"vắng không lý do {t['absent_sessions']} buổi ({t['absent_days']} ngày); vắng có lý do "
-            f"{t['excused_sessions']} buổi; {t['flagged_people']} người vượt ngưỡng.")
+            f"{t['excused_sessions']} buổi; {t['flagged_people']} người vượt ngưỡng. Đã giải trình (không tính "
+            f"vi phạm): đi muộn {t['explained_late_count']} lần ({t['explained_late_minutes']} phút); về sớm "
+            f"{t['explained_early_count']} lần ({t['explained_early_minutes']} phút); thiếu chấm công "
+            f"{t['explained_missing_punches']}.")
 
 
 def _departments_table(data: dict[str, Any]) -> Table:

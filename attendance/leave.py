@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -129,45 +128,6 @@ def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date,
                 result[(row.staff_id, day)].append(excuse)
                 day += timedelta(days=1)
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class LeaveBalance:
-    year: int
-    entitled_days: float
-    used_days: float
-
-    @property
-    def remaining_days(self) -> float:
-        return self.entitled_days - self.used_days
-
-
-def annual_leave_entitlement(staff: Staff, year: int) -> float:
-    """12 days, plus one per full 5 years of service (DOMAIN.md R8)."""
-    if staff.start_date is None:
-        return 12.0
-    years = max(0, year - staff.start_date.year)
-    return 12.0 + years // 5
-
-
-def leave_balance(*, session: Session, staff: Staff, year: int, workdays: Iterable[date] | None = None) -> LeaveBalance:
-    """Annual leave entitled and used (approved) in `year`; a half-day request counts 0.5.
-
-    `workdays`, when given, limits counting to working days (the caller's calendar)."""
-    allowed = set(workdays) if workdays is not None else None
-    used = 0.0
-    rows = session.exec(select(Request).where(
-        Request.staff_id == staff.id, Request.status == RequestStatus.APPROVED,
-        Request.kind == ExcuseKind.ANNUAL_LEAVE, Request.start_date <= date(year, 12, 31),
-        Request.end_date >= date(year, 1, 1)))
-    for row in rows:
-        weight = 1.0 if row.part == SessionPart.ALL else 0.5
-        day = max(row.start_date, date(year, 1, 1))
-        while day <= min(row.end_date, date(year, 12, 31)):
-            if (allowed is None and day.weekday() < 5) or (allowed is not None and day in allowed):
-                used += weight
-            day += timedelta(days=1)
-    return LeaveBalance(year, annual_leave_entitlement(staff, year), used)
 
 
 def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, part: SessionPart) -> None:

@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 
 from attendance.calendar import month_days
 from attendance.evaluation import evaluate_period
-from attendance.leave import leave_balance
+from attendance.leave_charge import leave_balance
 from attendance.models import Punch, Staff, Unit
 from attendance.rules import DayResult, SessionResult, SessionStatus
 from attendance.staff import get_staff
 from attendance.timeutil import local_day_bounds, to_local
-from config import get_settings
+from attendance.zones import unit_zone_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def person_month(*, session: Session, staff_id: int, year: int, month: int,
 
 def month_punches(*, session: Session, staff: Staff, start: date, end: date) -> list[dict[str, Any]]:
     """Raw punches of a person between two local dates (quarantined ones flagged, not hidden)."""
-    zone = get_settings().timezone
+    zone = unit_zone_by_id(session=session, unit_id=staff.unit_id)
     low, _ = local_day_bounds(start, zone)
     _, high = local_day_bounds(end, zone)
     owner = col(Punch.staff_id) == staff.id

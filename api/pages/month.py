@@ -20,6 +20,7 @@ from attendance.calendar import day_schedule
 from attendance.errors import InvalidInput
 from attendance.models import Staff
 from attendance.reports.closing import closure_covering, discipline_report
+from attendance.zones import unit_today
 
 router = APIRouter(route_class=PageRoute)
 
@@ -45,7 +46,8 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         context["late_chart"] = hbar_chart(
             [(d["department"], d["late_count"], f"{d['late_count']} ({d['late_minutes']}′)") for d in departments],
             title=translate("rep.by_dept", language))
-        start = day_schedule(session=session, unit=chosen, day=today()).morning.start.strftime("%H:%M")
+        local_today = unit_today(session=session, unit=chosen)
+        start = day_schedule(session=session, unit=chosen, day=local_today).morning.start.strftime("%H:%M")
         context["arrival_chart"] = histogram(report["arrival_bins"]["morning"], report["arrivals"]["morning"],
                                              title=translate("rep.arrivals", language), mark=start)
         query = urlencode({"unit": chosen.path, "month": context["month"]})

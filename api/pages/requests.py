@@ -19,7 +19,8 @@ from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.evaluation import evaluate_period
-from attendance.leave import cancel, decide, file_request, get_request, leave_balance
+from attendance.leave import cancel, decide, file_request, get_request
+from attendance.leave_charge import leave_balance
 from attendance.models import ExcuseKind, Request, RequestStatus, SessionPart, Staff
 from attendance.queries import session_json
 from attendance.rules import SessionStatus

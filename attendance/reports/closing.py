@@ -15,8 +15,8 @@ from attendance.org import ancestors
 from attendance.reports import discipline, timesheet
 from attendance.reports.common import month_label, month_range
 from attendance.reports.models import ClosureStatus, MonthClosure
-from attendance.timeutil import to_local, utcnow
-from config import get_settings
+from attendance.timeutil import utcnow
+from attendance.zones import unit_today
 
 
 def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: str,
@@ -24,7 +24,7 @@ def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: s
     """Freeze the unit's discipline report and timesheets for a month that is over."""
     now = now or utcnow()
     _, last = month_range(year, month)
-    if to_local(now, unit.timezone or get_settings().timezone).date() <= last:
+    if unit_today(session=session, unit=unit, now=now) <= last:
         raise InvalidInput(f"{month_label(year, month)} is not over yet; it can be closed from the 1st of next month")
     covering = closure_covering(session=session, unit=unit, year=year, month=month)
     if covering is not None:

@@ -16,8 +16,10 @@ from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound, OutsideEmployment
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import ExcuseKind, PunchSource, Request, RequestStatus, RequestType, SessionPart, Staff
+from attendance.month_lock import ensure_open_for_staff
 from attendance.rules import Excuse, SessionName
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone_by_id
 
 MANUAL_DEVICE = "manual"
 MAX_REQUEST_DAYS = 366
@@ -50,6 +52,7 @@ def file_request(*, session: Session, staff: Staff, type: str, kind: str | None,
         raise OutsideEmployment(f"{staff.full_name} is not employed for the whole of {start_date} – {end_date}")
     _check_no_overlap(session, staff, start_date, end_date, session_part)
     assert staff.id is not None
+    ensure_open_for_staff(session=session, staff_id=staff.id, start=start_date, end=end_date)
     row = Request(staff_id=staff.id, type=request_type, kind=excuse_kind, start_date=start_date,
                   end_date=end_date, part=session_part, reason=reason.strip(), created_by=actor,
                   created_at=utcnow())
@@ -71,6 +74,9 @@ def decide(*, session: Session, request: Request, approve: bool, actor: str, com
     """Approve or reject a pending request."""
     if request.status != RequestStatus.PENDING:
         raise Conflict(f"request {request.id} is already {request.status}")
+    if approve:
+        ensure_open_for_staff(session=session, staff_id=request.staff_id, start=request.start_date,
+                              end=request.end_date)
     before = audit.snapshot(request)
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     request.decided_by, request.decided_at, request.decision_comment = actor, utcnow(), comment
@@ -100,6 +106,9 @@ def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: st
         raise InvalidInput("a manual punch needs a reason")
     if at.tzinfo is None:
         raise InvalidInput("a manual punch needs a time with its zone")
+    assert staff.id is not None
+    day = at.astimezone(unit_zone_by_id(session=session, unit_id=staff.unit_id)).date()
+    ensure_open_for_staff(session=session, staff_id=staff.id, start=day, end=day)
     pin = staff.pin or f"staff-{staff.id}"
     result = ingest_punches(session=session, punches=[PunchIn(
         source=PunchSource.MANUAL, device_serial=MANUAL_DEVICE, pin=pin, device_time=at,

@@ -19,6 +19,7 @@ from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
 from attendance.errors import InvalidInput
 from attendance.models import Staff
+from attendance.month_lock import arrived_after_closing
 from attendance.reports.closing import closure_covering, discipline_report
 from attendance.zones import unit_today
 
@@ -57,6 +58,7 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         context["staff_ids"] = dict(session.exec(select(Staff.code, Staff.id).where(col(Staff.code).in_(codes)))
                                     .all()) if codes else {}
         context["closed"] = closure_covering(session=session, unit=chosen, year=year, month=number) is not None
+        context["after_closing"] = arrived_after_closing(session=session, unit=chosen, year=year, month=number)
     return render(request, "month.html", context, user=user)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound
 from attendance.evaluation import evaluate_period
 from attendance.models import Unit
-from attendance.org import ancestors
+from attendance.month_lock import closure_covering
 from attendance.reports import discipline, timesheet
 from attendance.reports.common import month_label, month_range
 from attendance.reports.models import ClosureStatus, MonthClosure
@@ -66,18 +66,6 @@ def reopen_month(*, session: Session, unit: Unit, year: int, month: int, actor: 
     audit.record(session=session, actor=actor, action="month.reopen", entity="month_closure", entity_id=row.id,
                  before=_summary(before), after=_summary(audit.snapshot(row)), reason=reason.strip())
     return row
-
-
-def closure_covering(*, session: Session, unit: Unit, year: int, month: int) -> tuple[MonthClosure, Unit] | None:
-    """The closure that freezes `unit`'s month: its own, else its nearest closed ancestor's."""
-    chain = ancestors(session=session, unit=unit)
-    rows = {r.unit_id: r for r in session.exec(select(MonthClosure).where(
-        col(MonthClosure.unit_id).in_([u.id for u in chain]), MonthClosure.year == year,
-        MonthClosure.month == month, MonthClosure.status == ClosureStatus.CLOSED))}
-    for candidate in chain:
-        if candidate.id in rows:
-            return rows[candidate.id], candidate
-    return None
 
 
 def discipline_report(*, session: Session, unit: Unit, year: int, month: int,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
+from attendance.month_lock import arrived_after_closing
 from attendance.queries import totals_json
 from attendance.reports.common import department_of, in_subtree, month_label, month_range, subtree_units, unit_json
 from attendance.reports.config import Thresholds, rules_for
@@ -62,6 +63,9 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         "arrival_bins": {name: list(labels) for name, labels in _LABELS.items()},
         "arrivals_by_department": arrivals,
         "people": people,
+        # Punches for last month stored after it was closed: not in its frozen figures (R9b).
+        "arrived_after_closing": arrived_after_closing(
+            session=session, unit=unit, year=year - (month == 1), month=(month - 2) % 12 + 1),
         **summarize(people, arrivals),
     }
 

@@ -53,6 +53,14 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
         people = list(rows)
         for offset in range(0, len(people), ROWS_PER_TABLE):
             story.append(_people_table(people[offset:offset + ROWS_PER_TABLE], data["thresholds"], offset))
+    late = data.get("arrived_after_closing") or []
+    if late:
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph(f"Chấm công tháng {esc(late[0]['month'])} nhận được sau khi khoá sổ "
+                               f"({len(late)} lần, chưa có trong số liệu đã khoá)", style(9, bold=True)))
+        for item in late[:200]:
+            story.append(Paragraph(esc(f"{item['code']} {item['full_name']}: {item['at']} (máy {item['device']}, "
+                                       f"nhận lúc {item['stored_at']})"), style(7)))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("Báo cáo cung cấp số liệu làm căn cứ; việc xem xét, xử lý kỷ luật do thủ trưởng "
                            "đơn vị quyết định theo quy chế.", style(7)))

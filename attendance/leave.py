@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from attendance import audit
@@ -71,17 +72,18 @@ def get_request(*, session: Session, request_id: int) -> Request:
 
 
 def decide(*, session: Session, request: Request, approve: bool, actor: str, comment: str | None = None) -> Request:
-    """Approve or reject a pending request."""
-    if request.status != RequestStatus.PENDING:
-        raise Conflict(f"request {request.id} is already {request.status}")
+    """Approve or reject a pending request, once: of two decisions at the same time exactly one wins.
+
+    The state change is a compare-and-set (UPDATE ... WHERE status = 'pending'); the loser gets a
+    Conflict naming who decided."""
+    _ensure_pending(request)
     if approve:
         ensure_open_for_staff(session=session, staff_id=request.staff_id, start=request.start_date,
                               end=request.end_date)
     before = audit.snapshot(request)
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    request.decided_by, request.decided_at, request.decision_comment = actor, utcnow(), comment
-    session.add(request)
-    session.flush()
+    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    _compare_and_set(session, request, status=status, decided_by=actor, decided_at=utcnow(),
+                     decision_comment=comment)
     audit.record(session=session, actor=actor, action=f"{request.type}.{request.status}", entity="request",
                  entity_id=request.id, before=before, after=audit.snapshot(request), reason=comment)
     return request
@@ -92,9 +94,7 @@ def cancel(*, session: Session, request: Request, actor: str) -> Request:
     if request.status != RequestStatus.PENDING:
         raise Conflict(f"only a pending request can be cancelled; this one is {request.status}")
     before = audit.snapshot(request)
-    request.status = RequestStatus.CANCELLED
-    session.add(request)
-    session.flush()
+    _compare_and_set(session, request, status=RequestStatus.CANCELLED)
     audit.record(session=session, actor=actor, action=f"{request.type}.cancel", entity="request",
                  entity_id=request.id, before=before, after=audit.snapshot(request))
     return request
@@ -137,6 +137,27 @@ def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date,
                 result[(row.staff_id, day)].append(excuse)
                 day += timedelta(days=1)
     return result
+
+
+def _ensure_pending(request: Request) -> None:
+    if request.status == RequestStatus.PENDING:
+        return
+    if request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        at = request.decided_at.isoformat(timespec="seconds") if request.decided_at else "?"
+        raise Conflict(f"request {request.id} was already {request.status} by {request.decided_by} at {at}")
+    raise Conflict(f"request {request.id} is already {request.status}")
+
+
+def _compare_and_set(session: Session, request: Request, **values: object) -> None:
+    """Move a pending request to new values in one conditional UPDATE; refuse if someone moved it first."""
+    session.flush()
+    changed = session.execute(
+        update(Request).where(col(Request.id) == request.id, col(Request.status) == RequestStatus.PENDING)
+        .values(**values).execution_options(synchronize_session=False))
+    session.refresh(request)
+    if getattr(changed, "rowcount", 0) != 1:
+        _ensure_pending(request)
+        raise Conflict(f"request {request.id} changed while being decided")
 
 
 def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, part: SessionPart) -> None:

@@ -52,6 +52,9 @@ class SymbolSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "Thông tư 107/2017/TT-BTC"
+    form_code: str = Field("Mẫu số C01-HD", max_length=100, description="the form's code as printed")
+    basis: str = Field("(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)",
+                       max_length=300, description="the legal basis printed under the form code")
     symbols: list[SymbolDef]
     worked: str = "+"
     holiday: str | None = "L"
@@ -121,6 +124,20 @@ DEFAULT_SYMBOLS = SymbolSet(
 )
 
 
+#: Thông tư 24/2024/TT-BTC (the accounting regime of administrative and public service units) replaced
+#: Circular 107/2017 for periods from 1/1/2025; its C01-HD keeps the letters of 107 as defaults, and
+#: a unit whose regime differs (commune budgets, enterprises) sets its own with `set_report_rules`.
+CIRCULAR_24_FROM = date(2025, 1, 1)
+DEFAULT_SYMBOLS_24 = DEFAULT_SYMBOLS.model_copy(update={
+    "name": "Thông tư 24/2024/TT-BTC",
+    "basis": "(Ban hành kèm theo Thông tư số 24/2024/TT-BTC ngày 17/4/2024 của Bộ Tài chính)"})
+
+
+def default_symbols(on: date) -> SymbolSet:
+    """The symbol set and legal basis in force for a period starting `on`."""
+    return DEFAULT_SYMBOLS_24 if on >= CIRCULAR_24_FROM else DEFAULT_SYMBOLS
+
+
 class UnitReportRules(BaseModel):
     thresholds: Thresholds
     symbols: SymbolSet
@@ -135,7 +152,7 @@ def rules_for(*, session: Session, unit: Unit, on: date) -> UnitReportRules:
         ReportRules.valid_from <= on,
         col(ReportRules.unit_id).in_([u.id for u in chain]) | col(ReportRules.unit_id).is_(None)))
     best = min(rows, key=lambda r: (depth[r.unit_id], -r.valid_from.toordinal(), -(r.id or 0)), default=None)
-    return _merge(best.thresholds if best else None, best.symbols if best else None)
+    return _merge(best.thresholds if best else None, best.symbols if best else None, on=on)
 
 
 def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
@@ -144,7 +161,7 @@ def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
     """Record a unit's internal rules from `valid_from` (partial dicts override the defaults)."""
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise UnknownUnit(f"no unit with id {unit_id}")
-    _merge(thresholds, symbols)
+    _merge(thresholds, symbols, on=valid_from)
     row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols, note=note)
     session.add(row)
     session.flush()
@@ -153,10 +170,10 @@ def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
     return row
 
 
-def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None) -> UnitReportRules:
+def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None, *, on: date) -> UnitReportRules:
     try:
         merged_thresholds = Thresholds.model_validate({**Thresholds().model_dump(), **(thresholds or {})})
-        merged_symbols = SymbolSet.model_validate({**DEFAULT_SYMBOLS.model_dump(), **(symbols or {})})
+        merged_symbols = SymbolSet.model_validate({**default_symbols(on).model_dump(), **(symbols or {})})
     except ValidationError as err:
         raise InvalidInput(f"invalid report rules: {err}") from err
     return UnitReportRules(thresholds=merged_thresholds, symbols=merged_symbols)

@@ -71,6 +71,7 @@ TIMESHEET_TOTALS = [
 
 SIGNATURES = ["Người chấm công", "Phụ trách bộ phận", "Thủ trưởng đơn vị"]
 SIGN_HINT = "(Ký, họ tên)"
+# For sheets frozen before the legal basis became a unit setting (they were all under Circular 107).
 FORM_CODE = "Mẫu số C01-HD"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)"
 

@@ -51,7 +51,10 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         dept = units[dept_id]
         if dept.path not in arrivals:
             arrivals[dept.path] = empty_arrivals()
-        people.append(person_figures(period, dept, rules.thresholds, arrivals[dept.path]))
+        row = person_figures(period, dept, rules.thresholds, arrivals[dept.path])
+        # Only a unit that configured its deduction table gets a (suggested) score: no table, no score.
+        row["discipline_score"] = rules.deductions.suggest(row) if rules.deductions is not None else None
+        people.append(row)
     people.sort(key=lambda p: (p["department_path"], p["full_name"], p["code"]))
     return {
         "kind": "discipline",
@@ -60,6 +63,7 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         "generated_at": now.isoformat(timespec="seconds"),
         "closed": None,
         "thresholds": rules.thresholds.model_dump(),
+        "deductions": rules.deductions.model_dump() if rules.deductions is not None else None,
         "arrival_bins": {name: list(labels) for name, labels in _LABELS.items()},
         "arrivals_by_department": arrivals,
         "people": people,

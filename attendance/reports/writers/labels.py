@@ -76,6 +76,22 @@ FORM_CODE = "Mẫu số C01-HD"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)"
 
 
+SCORE_LABEL = "Điểm ý thức kỷ luật (gợi ý, thủ trưởng xác nhận)"
+
+
+def has_scores(data: dict[str, Any]) -> bool:
+    """A suggested score is shown only where the unit configured a deduction table."""
+    return bool(data.get("deductions"))
+
+
+def score_text(row: dict[str, Any]) -> str:
+    """'8,5/10 (trừ 1,5)' for a person's suggested discipline sub-score."""
+    score = row.get("discipline_score")
+    if not score:
+        return ""
+    return f"{number(score['score'])}/{number(score['max_points'])} (trừ {number(score['deducted'])})"
+
+
 def month_title(month: str) -> str:
     """'2026-03' -> 'Tháng 03 năm 2026'."""
     year, number = month.split("-")

@@ -15,9 +15,13 @@ from attendance.reports.writers.labels import (
     DEPARTMENT_COLUMNS,
     DISCIPLINE_COLUMNS,
     FLAG_LABELS,
+    SCORE_LABEL,
     excused_text,
     flag_text,
+    has_scores,
     month_title,
+    number,
+    score_text,
 )
 from attendance.reports.writers.pdf_common import build_pdf, esc, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
@@ -53,6 +57,15 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
         people = list(rows)
         for offset in range(0, len(people), ROWS_PER_TABLE):
             story.append(_people_table(people[offset:offset + ROWS_PER_TABLE], data["thresholds"], offset))
+    if has_scores(data):
+        table = data["deductions"]
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph(f"{SCORE_LABEL}: tối đa {number(table['max_points'])} điểm theo quy chế của đơn vị"
+                               f"{' (' + esc(table['note']) + ')' if table.get('note') else ''}; "
+                               "số điểm dưới đây chỉ là gợi ý để thủ trưởng đơn vị xem xét, xác nhận.",
+                               style(9, bold=True)))
+        for person in data["people"]:
+            story.append(Paragraph(esc(f"{person['code']} {person['full_name']}: {score_text(person)}"), style(7)))
     late = data.get("arrived_after_closing") or []
     if late:
         story.append(Spacer(1, 3 * mm))

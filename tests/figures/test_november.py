@@ -68,3 +68,19 @@ def _admin(session) -> dict[str, str]:
     from tests.api.helpers import admin_headers
 
     return admin_headers(session, grants="")
+
+
+def test_the_approval_preview_charges_what_the_balance_will(session, web, tmp_path) -> None:
+    from api.pages.requests import request_effect
+    from attendance.leave import decide, file_request
+
+    world = november.build(session, web, tmp_path)
+    # Wed 25/11 to Mon 30/11: 25, 26, 27, the make-up Saturday 28 and 30 are workdays; Sunday 29 is not.
+    row = file_request(session=session, staff=world.an, type="leave", kind="annual_leave",
+                       start_date=datetime(2026, 11, 25).date(), end_date=datetime(2026, 11, 30).date(),
+                       reason="", actor="staff")
+    before = leave_balance(session=session, staff=world.an, year=2026).remaining_days
+    effect = request_effect(session=session, request=row, language="vi")
+    assert f"Phép năm còn lại: {before:g} → {before - 5:g} ngày" in effect["summary"]
+    decide(session=session, request=row, approve=True, actor="head")
+    assert leave_balance(session=session, staff=world.an, year=2026).remaining_days == before - 5

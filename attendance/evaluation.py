@@ -204,8 +204,24 @@ def _punches_by_day(session: Session, people: dict[int, StaffRef],
             if zone not in offsets:
                 offsets[zone] = _fixed_offset(zone, low, high)
     grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
+    everyone = set(offsets)
+    common = offsets[next(iter(everyone))] if len(everyone) == 1 else None
     for query in queries:
-        for staff_id, pin, naive_utc in session.execute(query):
+        result = session.execute(query)
+        if common is not None:
+            # Everyone's units share one fixed-offset zone (a whole province): the fast path.
+            for staff_id, pin, naive_utc in result:
+                owner = staff_id if staff_id is not None else by_pin.get(pin)
+                if owner is None or owner not in people:
+                    continue
+                if isinstance(naive_utc, str):
+                    naive_utc = datetime.fromisoformat(naive_utc)
+                local = naive_utc + common
+                day = local.date()
+                if start <= day <= end:
+                    grouped[(owner, day)].append(local)
+            continue
+        for staff_id, pin, naive_utc in result:
             owner = staff_id if staff_id is not None else by_pin.get(pin)
             if owner is None or owner not in people:
                 continue

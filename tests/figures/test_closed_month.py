@@ -8,10 +8,11 @@ import pytest
 
 from attendance.leave import file_request
 from attendance.reports.closing import close_month
-from attendance.reports.export import report_data
+from attendance.reports.export import render, report_data
 from attendance.timeutil import utcnow
 from tests.api.conftest import PASSWORD, add_user
 from tests.figures import november
+from tests.reports.readback import pdf_text, workbook
 
 _DEC_2 = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
 
@@ -71,6 +72,11 @@ def test_a_terminal_punch_for_a_closed_month_is_stored_and_reported(session, web
                            now=datetime(2026, 12, 2, 3, 0, tzinfo=UTC))
     assert [(p["full_name"], p["at"], p["device"]) for p in december["arrived_after_closing"]] == [
         ("Trần Thị Bình", "2026-11-28T07:24:10", november.PUSH_SERIAL)]
+    book = workbook(render(december, "xlsx"))
+    rows = list(book["Sau khoá sổ"].iter_rows(values_only=True))
+    assert (1, world.binh.code, "Trần Thị Bình", "2026-11-28 07:24:10", november.PUSH_SERIAL) in [r[:5] for r in rows]
+    assert "Trần Thị Bình: 2026-11-28T07:24:10" in pdf_text(render(december, "pdf"))
+    assert "Sau khoá sổ" not in workbook(render(frozen, "xlsx")).sheetnames
     assert web.post("/login", data={"username": "hr", "password": PASSWORD}).status_code in (200, 303)
     page = web.get(f"/month?unit={world.root.id}&month=2026-11")
     assert page.status_code == 200

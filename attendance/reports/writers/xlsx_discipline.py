@@ -47,7 +47,25 @@ def discipline_xlsx(data: dict[str, Any]) -> bytes:
     _people_sheet(people, data)
     _departments_sheet(workbook.create_sheet("Phòng ban"), data)
     _arrivals_sheet(workbook.create_sheet("Giờ đến"), data)
+    if data.get("arrived_after_closing"):
+        _after_closing_sheet(workbook.create_sheet("Sau khoá sổ"), data)
     return save_workbook(workbook, parse_stamp(data["generated_at"]))
+
+
+def _after_closing_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    """Last month's punches stored after it was closed: in the ledger, not in its frozen figures."""
+    late = data["arrived_after_closing"]
+    labels = ["STT", "Mã CB", "Họ và tên", "Thời điểm chấm", "Máy", "Nhận lúc"]
+    _heading(sheet, data, f"Chấm công tháng {late[0]['month']} nhận được sau khi khoá sổ "
+                          "(chưa có trong số liệu đã khoá)", len(labels))
+    _header(sheet, PEOPLE_HEADER_ROW, labels)
+    for index, item in enumerate(late, start=1):
+        values = [index, item["code"], item["full_name"], item["at"].replace("T", " "), item["device"],
+                  item["stored_at"].replace("T", " ")]
+        for column, value in enumerate(values, start=1):
+            put(sheet, PEOPLE_HEADER_ROW + index, column, value, TEXT if isinstance(value, str) else CELL)
+    for column, width in enumerate([5, 10, 28, 20, 16, 20], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def _heading(sheet: Worksheet, data: dict[str, Any], subtitle: str, width: int) -> None:

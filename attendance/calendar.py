@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from attendance import audit
 from attendance.errors import InvalidInput, InvalidSchedule, NotFound, OverlappingSchedule, UnknownUnit
 from attendance.models import CalendarException, ExceptionKind, Schedule, Unit
+from attendance.month_lock import ensure_open_for_unit
 from attendance.org import ancestors
 from attendance.rules import DaySchedule, SessionName, SessionTimes
 from attendance.timeutil import parse_hhmm
@@ -139,6 +140,7 @@ def add_schedule(*, session: Session, unit_id: int, schedule: Schedule | dict, a
     if session.get(Unit, unit_id) is None:
         raise UnknownUnit(f"no unit with id {unit_id}")
     validate_schedule(row)
+    ensure_open_for_unit(session=session, unit_id=unit_id, start=row.valid_from, end=row.valid_to)
     for other in session.exec(select(Schedule).where(Schedule.unit_id == unit_id)):
         if _ranges_overlap(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
             raise OverlappingSchedule(
@@ -173,6 +175,7 @@ def add_exception(*, session: Session, day: date, kind: str, name: str = "", uni
         raise InvalidInput(f"unknown calendar exception kind {kind!r}") from err
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise UnknownUnit(f"no unit with id {unit_id}")
+    ensure_open_for_unit(session=session, unit_id=unit_id, start=day, end=day)
     row = CalendarException(day=day, kind=kind, name=name, unit_id=unit_id)
     session.add(row)
     session.flush()
@@ -186,6 +189,7 @@ def remove_exception(*, session: Session, exception_id: int, actor: str, reason:
     row = session.get(CalendarException, exception_id)
     if row is None:
         raise NotFound(f"no calendar exception with id {exception_id}")
+    ensure_open_for_unit(session=session, unit_id=row.unit_id, start=row.day, end=row.day)
     before = audit.snapshot(row)
     session.delete(row)
     session.flush()

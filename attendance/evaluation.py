@@ -23,7 +23,8 @@ from attendance.models import Punch, Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
 from attendance.pin_scope import LateOwners
 from attendance.rules import DayPlan, DayResult, DaySchedule, RulePolicy, plan_day
-from attendance.timeutil import to_utc, utcnow
+from attendance.timeutil import utcnow
+from attendance.zones import unit_zone
 from config import get_settings
 
 # Above this many people, scan the period's punches once instead of filtering by id in SQL.
@@ -75,7 +76,7 @@ def evaluate_period(
     unit_rows = session.exec(select(Unit).where(col(Unit.id).in_({a[0] for rows in assignments.values() for a in rows})))
     units = {u.id: u for u in unit_rows if u.id is not None}
     calendars = _Calendars(session, units, start, end)
-    punches = _punches_by_day(session, people, start, end, calendars)
+    punches = _punches_by_day(session, people, assignments, start, end, calendars)
     excuses = approved_excuses(session=session, staff_ids=list(people), start=start, end=end)
     now = now or utcnow()
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
@@ -105,7 +106,7 @@ class _Calendars:
         self._days: dict[tuple[int | None, date], DaySchedule] = {}
         self._plans: dict[tuple[int | None, date], DayPlan] = {}
         self._now: dict[int | None, datetime] = {}
-        self._default_zone = ZoneInfo(get_settings().timezone)
+        self._zones: dict[int | None, ZoneInfo] = {}
 
     def day(self, unit_id: int | None, day: date) -> DaySchedule:
         key = (unit_id, day)
@@ -122,8 +123,12 @@ class _Calendars:
         return found
 
     def zone(self, unit_id: int | None) -> ZoneInfo:
-        unit = self._units.get(unit_id) if unit_id is not None else None
-        return ZoneInfo(unit.timezone) if unit is not None and unit.timezone else self._default_zone
+        """The unit's own zone, else its nearest ancestor's, else the service's."""
+        found = self._zones.get(unit_id)
+        if found is None:
+            unit = self._units.get(unit_id) if unit_id is not None else None
+            found = self._zones[unit_id] = unit_zone(session=self._session, unit=unit)
+        return found
 
     def local_now(self, unit_id: int | None, now: datetime) -> datetime:
         found = self._now.get(unit_id)
@@ -170,13 +175,17 @@ def _staff(session: Session, ids: list[int]) -> dict[int, StaffRef]:
     return people
 
 
-def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, end: date,
+def _punches_by_day(session: Session, people: dict[int, StaffRef],
+                    assignments: dict[int, list[tuple[int, date, date | None]]], start: date, end: date,
                     calendars: _Calendars) -> dict[tuple[int, date], list[datetime]]:
-    """Each person's non-quarantined punches, as local naive times grouped by local date."""
+    """Each person's non-quarantined punches, as local naive times grouped by local date.
+
+    Local means the zone of the unit the person belonged to on that date; a person who moved
+    between units of different zones has each punch read in the zone of the day it falls on."""
     late = LateOwners(session, list(people))
-    zone = calendars.zone(None)
-    low = to_utc(datetime.combine(start, datetime.min.time()) - timedelta(days=1), zone)
-    high = to_utc(datetime.combine(end, datetime.min.time()) + timedelta(days=2), zone)
+    # No zone is more than 14 hours from UTC: a day either side covers every zone.
+    low = datetime.combine(start, datetime.min.time(), UTC) - timedelta(days=1)
+    high = datetime.combine(end, datetime.min.time(), UTC) + timedelta(days=2)
     base = sa_select(col(Punch.staff_id), col(Punch.pin), _naive_utc(session, col(Punch.punched_at)),
                      col(Punch.pin_scope_id)).where(
         col(Punch.punched_at) >= low, col(Punch.punched_at) < high, col(Punch.quarantined).is_(False))
@@ -188,21 +197,50 @@ def _punches_by_day(session: Session, people: dict[int, StaffRef], start: date, 
         queries.append(base.where(col(Punch.staff_id).in_(ids)))
         if pins:
             queries.append(base.where(and_(col(Punch.staff_id).is_(None), col(Punch.pin).in_(pins))))
-    offset = _fixed_offset(zone, low, high)
+    offsets: dict[ZoneInfo, timedelta | None] = {}
+    person_zones: dict[int, tuple[ZoneInfo, ...]] = {}
+    for staff_id, rows in assignments.items():
+        zones = tuple(dict.fromkeys(calendars.zone(row[0]) for row in rows))
+        person_zones[staff_id] = zones
+        for zone in zones:
+            if zone not in offsets:
+                offsets[zone] = _fixed_offset(zone, low, high)
     grouped: dict[tuple[int, date], list[datetime]] = defaultdict(list)
+    everyone = set(offsets)
+    common = offsets[next(iter(everyone))] if len(everyone) == 1 else None
     for query in queries:
-        for staff_id, pin, naive_utc, scope in session.execute(query):
+        result = session.execute(query)
+        if common is not None:
+            # Everyone's units share one fixed-offset zone (a whole province): the fast path.
+            for staff_id, pin, naive_utc, scope in result:
+                owner = staff_id if staff_id is not None else late.owner(scope, pin)
+                if owner is None or owner not in people:
+                    continue
+                if isinstance(naive_utc, str):
+                    naive_utc = datetime.fromisoformat(naive_utc)
+                local = naive_utc + common
+                day = local.date()
+                if start <= day <= end:
+                    grouped[(owner, day)].append(local)
+            continue
+        for staff_id, pin, naive_utc, scope in result:
             owner = staff_id if staff_id is not None else late.owner(scope, pin)
             if owner is None or owner not in people:
                 continue
             if isinstance(naive_utc, str):
                 naive_utc = datetime.fromisoformat(naive_utc)
-            if offset is not None:
-                local = naive_utc + offset
-            else:
-                local = naive_utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
-            day = local.date()
-            if start <= day <= end:
+            zones = person_zones[owner]
+            for zone in zones:
+                offset = offsets[zone]
+                if offset is not None:
+                    local = naive_utc + offset
+                else:
+                    local = naive_utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+                day = local.date()
+                if not start <= day <= end:
+                    continue
+                if len(zones) > 1 and calendars.zone(_unit_on(assignments[owner], day)) != zone:
+                    continue
                 grouped[(owner, day)].append(local)
     return grouped
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound, OutsideEmployment
 from attendance.ledger import IngestResult, PunchIn, ingest_punches
 from attendance.models import ExcuseKind, PunchSource, Request, RequestStatus, RequestType, SessionPart, Staff
+from attendance.month_lock import ensure_open_for_staff
 from attendance.rules import Excuse, SessionName
 from attendance.staff import ledger_pin
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone_by_id
 
 MANUAL_DEVICE = "manual"
 MAX_REQUEST_DAYS = 366
@@ -52,6 +54,7 @@ def file_request(*, session: Session, staff: Staff, type: str, kind: str | None,
         raise OutsideEmployment(f"{staff.full_name} is not employed for the whole of {start_date} – {end_date}")
     _check_no_overlap(session, staff, start_date, end_date, session_part)
     assert staff.id is not None
+    ensure_open_for_staff(session=session, staff_id=staff.id, start=start_date, end=end_date)
     row = Request(staff_id=staff.id, type=request_type, kind=excuse_kind, start_date=start_date,
                   end_date=end_date, part=session_part, reason=reason.strip(), created_by=actor,
                   created_at=utcnow())
@@ -70,14 +73,18 @@ def get_request(*, session: Session, request_id: int) -> Request:
 
 
 def decide(*, session: Session, request: Request, approve: bool, actor: str, comment: str | None = None) -> Request:
-    """Approve or reject a pending request."""
-    if request.status != RequestStatus.PENDING:
-        raise Conflict(f"request {request.id} is already {request.status}")
+    """Approve or reject a pending request, once: of two decisions at the same time exactly one wins.
+
+    The state change is a compare-and-set (UPDATE ... WHERE status = 'pending'); the loser gets a
+    Conflict naming who decided."""
+    _ensure_pending(request)
+    if approve:
+        ensure_open_for_staff(session=session, staff_id=request.staff_id, start=request.start_date,
+                              end=request.end_date)
     before = audit.snapshot(request)
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    request.decided_by, request.decided_at, request.decision_comment = actor, utcnow(), comment
-    session.add(request)
-    session.flush()
+    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    _compare_and_set(session, request, status=status, decided_by=actor, decided_at=utcnow(),
+                     decision_comment=comment)
     audit.record(session=session, actor=actor, action=f"{request.type}.{request.status}", entity="request",
                  entity_id=request.id, before=before, after=audit.snapshot(request), reason=comment)
     return request
@@ -88,9 +95,7 @@ def cancel(*, session: Session, request: Request, actor: str) -> Request:
     if request.status != RequestStatus.PENDING:
         raise Conflict(f"only a pending request can be cancelled; this one is {request.status}")
     before = audit.snapshot(request)
-    request.status = RequestStatus.CANCELLED
-    session.add(request)
-    session.flush()
+    _compare_and_set(session, request, status=RequestStatus.CANCELLED)
     audit.record(session=session, actor=actor, action=f"{request.type}.cancel", entity="request",
                  entity_id=request.id, before=before, after=audit.snapshot(request))
     return request
@@ -102,6 +107,9 @@ def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: st
         raise InvalidInput("a manual punch needs a reason")
     if at.tzinfo is None:
         raise InvalidInput("a manual punch needs a time with its zone")
+    assert staff.id is not None
+    day = at.astimezone(unit_zone_by_id(session=session, unit_id=staff.unit_id)).date()
+    ensure_open_for_staff(session=session, staff_id=staff.id, start=day, end=day)
     pin = ledger_pin(staff)
     result = ingest_punches(session=session, punches=[PunchIn(
         source=PunchSource.MANUAL, device_serial=MANUAL_DEVICE, pin=pin, device_time=at,
@@ -123,7 +131,8 @@ def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date,
             col(Request.staff_id).in_(ids[offset:offset + 900]), Request.status == RequestStatus.APPROVED,
             Request.start_date <= end, Request.end_date >= start))
         for row in rows:
-            excuse = Excuse(kind=row.kind, sessions=_PART_SESSIONS[SessionPart(row.part)], request_id=row.id)
+            excuse = Excuse(kind=row.kind, sessions=_PART_SESSIONS[SessionPart(row.part)], request_id=row.id,
+                            explanation=row.type == RequestType.EXPLANATION)
             day = max(row.start_date, start)
             while day <= min(row.end_date, end):
                 result[(row.staff_id, day)].append(excuse)
@@ -131,43 +140,25 @@ def approved_excuses(*, session: Session, staff_ids: Iterable[int], start: date,
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class LeaveBalance:
-    year: int
-    entitled_days: float
-    used_days: float
-
-    @property
-    def remaining_days(self) -> float:
-        return self.entitled_days - self.used_days
+def _ensure_pending(request: Request) -> None:
+    if request.status == RequestStatus.PENDING:
+        return
+    if request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        at = request.decided_at.isoformat(timespec="seconds") if request.decided_at else "?"
+        raise Conflict(f"request {request.id} was already {request.status} by {request.decided_by} at {at}")
+    raise Conflict(f"request {request.id} is already {request.status}")
 
 
-def annual_leave_entitlement(staff: Staff, year: int) -> float:
-    """12 days, plus one per full 5 years of service (DOMAIN.md R8)."""
-    if staff.start_date is None:
-        return 12.0
-    years = max(0, year - staff.start_date.year)
-    return 12.0 + years // 5
-
-
-def leave_balance(*, session: Session, staff: Staff, year: int, workdays: Iterable[date] | None = None) -> LeaveBalance:
-    """Annual leave entitled and used (approved) in `year`; a half-day request counts 0.5.
-
-    `workdays`, when given, limits counting to working days (the caller's calendar)."""
-    allowed = set(workdays) if workdays is not None else None
-    used = 0.0
-    rows = session.exec(select(Request).where(
-        Request.staff_id == staff.id, Request.status == RequestStatus.APPROVED,
-        Request.kind == ExcuseKind.ANNUAL_LEAVE, Request.start_date <= date(year, 12, 31),
-        Request.end_date >= date(year, 1, 1)))
-    for row in rows:
-        weight = 1.0 if row.part == SessionPart.ALL else 0.5
-        day = max(row.start_date, date(year, 1, 1))
-        while day <= min(row.end_date, date(year, 12, 31)):
-            if (allowed is None and day.weekday() < 5) or (allowed is not None and day in allowed):
-                used += weight
-            day += timedelta(days=1)
-    return LeaveBalance(year, annual_leave_entitlement(staff, year), used)
+def _compare_and_set(session: Session, request: Request, **values: object) -> None:
+    """Move a pending request to new values in one conditional UPDATE; refuse if someone moved it first."""
+    session.flush()
+    changed = session.execute(
+        update(Request).where(col(Request.id) == request.id, col(Request.status) == RequestStatus.PENDING)
+        .values(**values).execution_options(synchronize_session=False))
+    session.refresh(request)
+    if getattr(changed, "rowcount", 0) != 1:
+        _ensure_pending(request)
+        raise Conflict(f"request {request.id} changed while being decided")
 
 
 def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, part: SessionPart) -> None:

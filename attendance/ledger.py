@@ -15,6 +15,7 @@ from attendance.models import Device, PunchSource, Staff, Unit
 from attendance.models.org import PATH_SEPARATOR
 from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, in_int32, serial_key
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone_by_id
 from config import AttendancePolicy, get_settings
 
 
@@ -86,9 +87,19 @@ def ingest_punches(
     indexes: list[int] = []
     seen: set[tuple[object, object, object]] = set()
     zones: dict[str, ZoneInfo] = {}
+    devices = _devices(session, {serial_key(p.device_serial) for p in punches})
+    unit_zones: dict[int, str] = {}
     for index, punch in enumerate(punches):
+        zone_name = punch.timezone
+        if zone_name is None:
+            # A device that declares no zone keeps its unit's time (DOMAIN.md: the unit's zone).
+            _, unit_id = devices.get(serial_key(punch.device_serial), (None, None))
+            if unit_id is not None:
+                if unit_id not in unit_zones:
+                    unit_zones[unit_id] = unit_zone_by_id(session=session, unit_id=unit_id).key
+                zone_name = unit_zones[unit_id]
         try:
-            row = _to_row(punch, zones, default_zone, policy, now)
+            row = _to_row(punch, zones, zone_name or default_zone, policy, now)
         except ValueError as err:
             result.rejected.append(RejectedPunch(index, str(err)))
             continue
@@ -108,7 +119,7 @@ def ingest_punches(
         result.rejected.sort(key=lambda r: r.index)
     if not rows:
         return result
-    _attach_staff(session, rows)
+    _attach_staff(session, rows, devices)
     stored_rows = _insert_new(session, rows)
     result.stored = len(stored_rows)
     result.duplicates += len(rows) - len(stored_rows)
@@ -120,7 +131,7 @@ def ingest_punches(
 def _to_row(
     punch: PunchIn,
     zones: dict[str, ZoneInfo],
-    default_zone: str,
+    zone_name: str,
     policy: AttendancePolicy,
     now: datetime,
 ) -> dict[str, object]:
@@ -142,7 +153,6 @@ def _to_row(
     if (punch.state is not None and not in_int32(punch.state)) or (
             punch.verify is not None and not in_int32(punch.verify)):
         raise ValueError("status or verify mode out of range")
-    zone_name = punch.timezone or default_zone
     zone = zones.get(zone_name)
     if zone is None:
         try:
@@ -195,7 +205,20 @@ def _unknown_staff_ids(session: Session, rows: list[dict[str, object]]) -> set[o
     return set(given) - known
 
 
-def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
+def _devices(session: Session, serials: set[str]) -> dict[str, tuple[int | None, int | None]]:
+    """serial -> (organisation, unit) of the registered devices among `serials`."""
+    listed = list(serials)
+    devices: dict[str, tuple[int | None, int | None]] = {}
+    for start in range(0, len(listed), 900):
+        query = select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id)).where(
+            col(Device.serial).in_(listed[start:start + 900]))
+        for serial, scope, unit_id in session.execute(query):
+            devices[serial] = (scope, unit_id)
+    return devices
+
+
+def _attach_staff(session: Session, rows: list[dict[str, object]],
+                  devices: dict[str, tuple[int | None, int | None]]) -> None:
     """Fill staff_id from the PIN, within the organisation owning the terminal (R14).
 
     A registered device's PIN names only staff of its organisation; a person outside the device's
@@ -204,13 +227,6 @@ def _attach_staff(session: Session, rows: list[dict[str, object]]) -> None:
     service of several) matches a PIN only where exactly one person in the service holds it.
     Unknown PINs stay unmatched until assigned.
     """
-    serials = list({str(row["device_serial"]) for row in rows})
-    devices: dict[str, tuple[int | None, int | None]] = {}  # serial -> (organisation, unit)
-    for start in range(0, len(serials), 900):
-        query = select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id)).where(
-            col(Device.serial).in_(serials[start:start + 900]))
-        for serial, scope, unit_id in session.execute(query):
-            devices[serial] = (scope, unit_id)
     sole: list[int | None] = []
     wanted: dict[int | None, set[str]] = {}
     for row in rows:

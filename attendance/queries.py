@@ -10,13 +10,13 @@ from sqlmodel import Session, col, select
 
 from attendance.calendar import month_days
 from attendance.evaluation import evaluate_period
-from attendance.leave import leave_balance
+from attendance.leave_charge import leave_balance
 from attendance.models import Punch, Staff, Unit
 from attendance.pin_scope import LateOwners
 from attendance.rules import DayResult, SessionResult, SessionStatus
 from attendance.staff import get_staff
 from attendance.timeutil import local_day_bounds, to_local
-from config import get_settings
+from attendance.zones import unit_zone_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def person_month(*, session: Session, staff_id: int, year: int, month: int,
 
 def month_punches(*, session: Session, staff: Staff, start: date, end: date) -> list[dict[str, Any]]:
     """Raw punches of a person between two local dates (quarantined ones flagged, not hidden)."""
-    zone = get_settings().timezone
+    zone = unit_zone_by_id(session=session, unit_id=staff.unit_id)
     low, _ = local_day_bounds(start, zone)
     _, high = local_day_bounds(end, zone)
     owner = col(Punch.staff_id) == staff.id
@@ -85,6 +85,9 @@ def session_json(result: SessionResult) -> dict[str, Any]:
         "late_minutes": result.late_minutes,
         "early_minutes": result.early_minutes,
         "excuse_kind": result.excuse_kind,
+        "explained_late_minutes": result.explained_late_minutes,
+        "explained_early_minutes": result.explained_early_minutes,
+        "explained_missing": result.explained_missing,
     }
 
 
@@ -107,7 +110,8 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
     """Counts over sessions: scheduled, attended, late, early, missing, absent, excused."""
     totals = {"sessions_scheduled": 0, "sessions_present": 0, "late_count": 0, "late_minutes": 0,
               "early_count": 0, "early_minutes": 0, "missing_punches": 0, "absent_sessions": 0,
-              "excused_sessions": 0, "not_yet_due": 0}
+              "excused_sessions": 0, "not_yet_due": 0, "explained_late_count": 0, "explained_late_minutes": 0,
+              "explained_early_count": 0, "explained_early_minutes": 0, "explained_missing_punches": 0}
     for day in days:
         for result in day.sessions:
             if not result.scheduled:
@@ -123,4 +127,9 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
             totals["absent_sessions"] += result.status is SessionStatus.ABSENT
             totals["excused_sessions"] += result.status is SessionStatus.EXCUSED
             totals["not_yet_due"] += result.status is SessionStatus.NOT_YET_DUE
+            totals["explained_late_count"] += result.explained_late_minutes > 0
+            totals["explained_late_minutes"] += result.explained_late_minutes
+            totals["explained_early_count"] += result.explained_early_minutes > 0
+            totals["explained_early_minutes"] += result.explained_early_minutes
+            totals["explained_missing_punches"] += result.explained_missing
     return totals

@@ -79,6 +79,9 @@ class Excuse:
     kind: str
     sessions: frozenset[SessionName]
     request_id: int | None = None
+    #: An explanation (giải trình, R9a) excuses only what went wrong in a session the person attended;
+    #: a leave excuses the whole session.
+    explanation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,16 @@ class SessionResult:
     early_minutes: int = 0
     excuse_kind: str | None = None
     punches: tuple[datetime, ...] = ()
+    # What an approved explanation excused in an attended session (R9a): no longer counted as
+    # violations, shown apart; `excuse_request_id` is the evidence.
+    explained_late_minutes: int = 0
+    explained_early_minutes: int = 0
+    explained_missing: bool = False
+    excuse_request_id: int | None = None
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.explained_late_minutes or self.explained_early_minutes or self.explained_missing)
 
     @property
     def scheduled(self) -> bool:
@@ -228,14 +241,20 @@ def _evaluate_session(
     # Punches are sorted: the check-in is the first one before the midpoint, the check-out the last after it.
     check_in = punches[0] if punches and punches[0] < plan.midpoint else None
     check_out = punches[-1] if punches and punches[-1] >= plan.midpoint else None
-    if excuse is not None:
+    if excuse is not None and not (excuse.explanation and punches):
         return SessionResult(name, SessionStatus.EXCUSED, check_in, check_out,
-                             excuse_kind=excuse.kind, punches=punches)
+                             excuse_kind=excuse.kind, punches=punches, excuse_request_id=excuse.request_id)
     late = _late_minutes(check_in, plan.start, schedule.grace_minutes) if check_in else 0
     early = _early_minutes(check_out, plan.end, schedule.grace_minutes) if check_out else 0
     status = _status(check_in, check_out, late, early, plan.end, now)
     if status is SessionStatus.MISSING_CHECK_OUT or status is SessionStatus.NOT_YET_DUE:
         early = 0
+    if excuse is not None and status in ATTENDED:
+        # The person came: the session is present, its faults move to "explained".
+        missing = status in (SessionStatus.MISSING_CHECK_IN, SessionStatus.MISSING_CHECK_OUT)
+        return SessionResult(name, SessionStatus.PRESENT, check_in, check_out, punches=punches,
+                             excuse_kind=excuse.kind, explained_late_minutes=late, explained_early_minutes=early,
+                             explained_missing=missing, excuse_request_id=excuse.request_id)
     return SessionResult(name, status, check_in, check_out, late, early, punches=punches)
 
 

@@ -59,7 +59,7 @@ def handshake(*, session: Session, device: Device) -> str:
     """The options a terminal asks for when it starts pushing."""
     state = health.sync_state(session=session, device_id=device.id or 0)
     health.record_success(session=session, device=device, next_poll_at=device.next_poll_at)
-    offset = datetime.now(ZoneInfo(health.device_zone(device))).utcoffset()
+    offset = datetime.now(ZoneInfo(health.device_zone(device, session))).utcoffset()
     hours = int(offset.total_seconds() // 3600) if offset else 0
     att, op = state.attlog_stamp or "0", state.operlog_stamp or "0"
     return "\n".join([

@@ -8,18 +8,24 @@ from sqlmodel import Session
 
 from attendance.models import Device
 from attendance.timeutil import to_local, utcnow
+from attendance.zones import unit_zone_by_id
 from config import get_settings
 from devices.models import DeviceSyncState
 from devices.terminal import TerminalStatus
 
 
-def device_zone(device: Device) -> str:
-    return device.timezone or get_settings().timezone
+def device_zone(device: Device, session: Session | None = None) -> str:
+    """The zone of the device's clock: its own, else its unit's (with a session), else the service's."""
+    if device.timezone:
+        return device.timezone
+    if session is not None and device.unit_id is not None:
+        return unit_zone_by_id(session=session, unit_id=device.unit_id).key
+    return get_settings().timezone
 
 
-def clock_offset_seconds(device: Device, status: TerminalStatus) -> float:
+def clock_offset_seconds(device: Device, status: TerminalStatus, session: Session | None = None) -> float:
     """How far the terminal's clock is ahead (+) or behind (-) the service's, in seconds."""
-    local_now = to_local(status.measured_at, device_zone(device))
+    local_now = to_local(status.measured_at, device_zone(device, session))
     return round((status.device_time - local_now).total_seconds(), 1)
 
 
@@ -33,7 +39,7 @@ def drift_flagged(device: Device) -> bool:
 def record_contact(*, session: Session, device: Device, status: TerminalStatus) -> None:
     """What the terminal said about itself at this contact."""
     device.last_contact_at = utcnow()
-    device.clock_offset_seconds = clock_offset_seconds(device, status)
+    device.clock_offset_seconds = clock_offset_seconds(device, status, session)
     device.record_count = status.record_count
     device.record_capacity = status.record_capacity
     device.user_count = status.user_count

@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from attendance import audit
+from attendance import audit, pin_scope
 from attendance.models import Device, Staff
 from attendance.org import get_unit, subtree_ids
 from attendance.timeutil import to_local, utcnow
 from devices import health
+from devices.errors import BadDeviceInput
 from devices.terminal import Terminal, TerminalUser
 from devices.zk_pull import ascii_name
 
@@ -42,6 +43,13 @@ def staff_for_device(*, session: Session, device: Device, today: date) -> tuple[
     if device.unit_id is not None:
         units = subtree_ids(session=session, unit=get_unit(session=session, unit_id=device.unit_id))
         query = query.where(col(Staff.unit_id).in_(units))
+    else:
+        # A terminal without a unit holds its organisation's people: never another commune's PIN 1.
+        scope = device.pin_scope_id or pin_scope.sole_organisation_id(session)
+        if scope is None and session.exec(select(Staff.id).where(col(Staff.pin).is_not(None)).limit(1)).first():
+            raise BadDeviceInput(f"máy {device.serial} chưa thuộc đơn vị nào mà hệ thống phục vụ nhiều tổ chức: "
+                                 "hãy gán đơn vị cho máy trước khi đồng bộ người dùng")
+        query = query.where(col(Staff.pin_scope_id) == scope)
     wanted: list[Staff] = []
     left: list[Staff] = []
     for person in session.exec(query):
@@ -54,7 +62,7 @@ def staff_for_device(*, session: Session, device: Device, today: date) -> tuple[
 def plan_user_sync(*, session: Session, device: Device, device_users: list[TerminalUser], user_format: int,
                    today: date | None = None) -> UserSyncPlan:
     """What to write to and remove from a terminal so it holds exactly the staff who belong there."""
-    today = today or to_local(utcnow(), health.device_zone(device)).date()
+    today = today or to_local(utcnow(), health.device_zone(device, session)).date()
     wanted, left = staff_for_device(session=session, device=device, today=today)
     on_device = {u.pin: u for u in device_users}
     known_pins = {s.pin for s in wanted} | {s.pin for s in left}
@@ -118,7 +126,7 @@ def check_clock(*, session: Session, device: Device, terminal: Terminal) -> Cloc
 def set_clock(*, session: Session, device: Device, terminal: Terminal, actor: str) -> ClockReport:
     """Set the terminal's clock to the service's time in the device's zone (an explicit, audited act)."""
     before = check_clock(session=session, device=device, terminal=terminal)
-    terminal.set_time(to_local(utcnow(), health.device_zone(device)).replace(microsecond=0))
+    terminal.set_time(to_local(utcnow(), health.device_zone(device, session)).replace(microsecond=0))
     after = check_clock(session=session, device=device, terminal=terminal)
     audit.record(session=session, actor=actor, action="device.set_clock", entity="device", entity_id=device.id,
                  before={"offset_seconds": before.offset_seconds}, after={"offset_seconds": after.offset_seconds})

@@ -94,17 +94,21 @@ def set_rules(
     thresholds: str = typer.Option("", help='JSON, e.g. \'{"late_count": 3, "absent_sessions": 1}\' (null = off).'),
     symbols: Path | None = typer.Option(None, exists=True, dir_okay=False,
                                         help="JSON file with a symbol set (see `show-rules`)."),
+    deductions: str = typer.Option("", help='JSON deduction table for the monthly evaluation, e.g. \'{"max_points": '
+                                           '10, "points": {"late_count": 0.5, "absent_sessions": 2}, "cap": 10}\' '
+                                           '(the report then shows a suggested score; none without a table).'),
     note: str = typer.Option("", help="e.g. the number of the unit's internal rules (quy chế)."),
     actor: str = typer.Option("cli", help="Who sets the rules (for the audit log)."),
 ) -> None:
-    """Set a unit's internal rules from a date: discipline thresholds and timesheet symbols."""
+    """Set a unit's internal rules from a date: thresholds, timesheet symbols, deduction table."""
     try:
         start = _date(valid_from)
         with session_scope() as session:
             unit_id = get_unit_by_path(session=session, path=unit).id if unit.strip() else None
             set_report_rules(session=session, unit_id=unit_id, valid_from=start, note=note, actor=actor,
                              thresholds=_json(thresholds) if thresholds.strip() else None,
-                             symbols=_json(symbols.read_text("utf-8")) if symbols else None)
+                             symbols=_json(symbols.read_text("utf-8")) if symbols else None,
+                             deductions=_json(deductions) if deductions.strip() else None)
     except AttendanceError as err:
         _fail(err)
     console.print(f"Đã lưu quy chế báo cáo cho {unit or 'mọi đơn vị'} từ {start}.")

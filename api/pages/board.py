@@ -14,10 +14,11 @@ from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of
 from api.pages.render import render, session_class, session_label
-from api.pages.scope import chosen_unit, parse_day, today, visible_units
+from api.pages.scope import chosen_unit, parse_day, visible_units
 from attendance.calendar import day_schedule
 from attendance.models import Unit
 from attendance.queries import board_json, day_board
+from attendance.zones import unit_today
 
 router = APIRouter(route_class=PageRoute)
 
@@ -45,10 +46,11 @@ def today_fragment(request: Request, session: SessionDep, user: PageUser, unit: 
 def board_context(*, session: Session, user: Any, unit_id: int | None, day: str | None,
                   language: str) -> dict[str, Any]:
     """The board of the chosen unit and day, with the lists the personnel office reads first."""
-    the_day = parse_day(day)
     unit = chosen_unit(session=session, principal=user, unit_id=unit_id)
+    local_today = unit_today(session=session, unit=unit)
+    the_day = parse_day(day) if day else local_today
     if unit is None:
-        return {"unit": None, "day": the_day, "board": None, "is_today": the_day == today()}
+        return {"unit": None, "day": the_day, "board": None, "is_today": the_day == local_today}
     rows = day_board(session=session, unit=unit, day=the_day)
     board = board_json(rows, unit, the_day)
     for row, data in zip(rows, board["staff"], strict=True):
@@ -74,4 +76,4 @@ def board_context(*, session: Session, user: Any, unit_id: int | None, day: str 
     names = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
     schedule = day_schedule(session=session, unit=unit, day=the_day)
     return {"unit": unit, "day": the_day, "board": board, "late": late, "early": early, "missing": missing,
-            "absent": absent, "schedule": schedule, "is_today": the_day == today(), "unit_names": names}
+            "absent": absent, "schedule": schedule, "is_today": the_day == local_today, "unit_names": names}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, StreamingResponse
 
@@ -15,21 +15,26 @@ from api.pages.deps import LoginRequired, PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
 from api.pages.live import StreamScope, punch_events
 from api.pages.render import render
-from api.pages.scope import today
 from attendance.db import get_engine
-from config import get_settings
+from attendance.models import Device
+from attendance.timeutil import utcnow
+from attendance.zones import unit_zone_by_id
 from recognition.attempts import current_prompt
 
 router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/kiosk", response_class=HTMLResponse, include_in_schema=False)
-def kiosk_page(request: Request, user: PageUser, device: str | None = None) -> HTMLResponse:
+def kiosk_page(request: Request, session: SessionDep, user: PageUser, device: str | None = None) -> HTMLResponse:
     """The door screen; `?device=SERIAL` shows only that terminal's or camera's punches."""
     require(user, Permission.BOARD_READ)
     stream = "/live/punches" + (f"?{urlencode({'device': device})}" if device else "")
-    return render(request, "kiosk.html", {"day": today(), "zone": get_settings().timezone, "stream": stream,
-                                          "device": device or ""}, user=user)
+    # The door's clock is its unit's: the terminal's unit if given, else the viewer's.
+    door = session.exec(select(Device).where(Device.serial == device)).first() if device else None
+    unit_id = door.unit_id if door is not None and door.unit_id else (user.user.unit_id if user.user else None)
+    zone = unit_zone_by_id(session=session, unit_id=unit_id)
+    return render(request, "kiosk.html", {"day": utcnow().astimezone(zone).date(), "zone": zone.key,
+                                          "stream": stream, "device": device or ""}, user=user)
 
 
 @router.get("/kiosk/prompt", include_in_schema=False)

@@ -23,7 +23,7 @@ from attendance.evaluation import evaluate_period
 from attendance.models import Punch, Staff
 from attendance.pin_scope import LateOwners
 from attendance.timeutil import to_local
-from config import get_settings
+from attendance.zones import unit_zone_by_id
 
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
@@ -66,9 +66,9 @@ def punch_owner(*, session: Session, punch: Punch) -> Staff | None:
 
 def describe_punch(*, session: Session, punch: Punch, language: str) -> dict[str, Any]:
     """What the door screen shows for one punch: who, when, and on time or late."""
-    zone = get_settings().timezone
-    local = to_local(punch.punched_at, zone)
     staff = punch_owner(session=session, punch=punch)
+    zone = unit_zone_by_id(session=session, unit_id=staff.unit_id if staff else None)
+    local = to_local(punch.punched_at, zone)
     event: dict[str, Any] = {"id": punch.id, "time": local.strftime("%H:%M:%S"), "date": local.date().isoformat(),
                              "staff_id": staff.id if staff else None,
                              "name": staff.full_name if staff else translate("kiosk.unknown", language),

@@ -19,7 +19,9 @@ from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
 from attendance.errors import InvalidInput
 from attendance.models import Staff
+from attendance.month_lock import arrived_after_closing
 from attendance.reports.closing import closure_covering, discipline_report
+from attendance.zones import unit_today
 
 router = APIRouter(route_class=PageRoute)
 
@@ -45,7 +47,8 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         context["late_chart"] = hbar_chart(
             [(d["department"], d["late_count"], f"{d['late_count']} ({d['late_minutes']}′)") for d in departments],
             title=translate("rep.by_dept", language))
-        start = day_schedule(session=session, unit=chosen, day=today()).morning.start.strftime("%H:%M")
+        local_today = unit_today(session=session, unit=chosen)
+        start = day_schedule(session=session, unit=chosen, day=local_today).morning.start.strftime("%H:%M")
         context["arrival_chart"] = histogram(report["arrival_bins"]["morning"], report["arrivals"]["morning"],
                                              title=translate("rep.arrivals", language), mark=start)
         query = urlencode({"unit": chosen.path, "month": context["month"]})
@@ -55,6 +58,7 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: int 
         context["staff_ids"] = dict(session.exec(select(Staff.code, Staff.id).where(col(Staff.code).in_(codes)))
                                     .all()) if codes else {}
         context["closed"] = closure_covering(session=session, unit=chosen, year=year, month=number) is not None
+        context["after_closing"] = arrived_after_closing(session=session, unit=chosen, year=year, month=number)
     return render(request, "month.html", context, user=user)
 
 

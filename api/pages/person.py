@@ -17,12 +17,12 @@ from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
 from api.pages.i18n import language_of, translate
 from api.pages.render import flash_redirect, render
-from api.pages.scope import today
 from attendance.errors import InvalidInput
 from attendance.leave import add_manual_punch
+from attendance.models import Unit
 from attendance.queries import person_month
 from attendance.staff import get_staff
-from config import get_settings
+from attendance.zones import unit_today, unit_zone_by_id
 from recognition.attempts import evidence_list
 
 router = APIRouter(route_class=PageRoute)
@@ -42,7 +42,7 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
                month: int | None = None) -> HTMLResponse:
     staff = get_staff(session=session, staff_id=staff_id)
     require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
-    now = today()
+    now = unit_today(session=session, unit=session.get(Unit, staff.unit_id))
     year, month = year or now.year, month or now.month
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"no year {year}")
@@ -68,7 +68,8 @@ def _evidence(session: Session, user: Principal, staff_id: int, first: date, fol
     """The camera's deciding frames of this month's face punches: only with the biometric grant."""
     if not user.can(Permission.BIOMETRICS_MANAGE):
         return []
-    zone = get_settings().zone
+    staff = get_staff(session=session, staff_id=staff_id)
+    zone = unit_zone_by_id(session=session, unit_id=staff.unit_id)
     start = datetime.combine(first, time.min, zone)
     end = datetime.combine(date(following[0], following[1], 1), time.min, zone)
     return evidence_list(session=session, staff_ids={staff_id}, start=start, end=end, limit=200)
@@ -84,7 +85,8 @@ def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id
     require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
     if staff_id == user.staff_id:
         raise PageForbidden
-    moment = datetime.combine(day, at).replace(tzinfo=get_settings().zone)
+    # The form's date and time are the person's own clock: their unit's zone, not the server's.
+    moment = datetime.combine(day, at).replace(tzinfo=unit_zone_by_id(session=session, unit_id=staff.unit_id))
     result = add_manual_punch(session=session, staff=staff, at=moment, reason=reason, actor=user.actor)
     key = "month.punch_added" if result.stored else "month.punch_duplicate"
     return flash_redirect(session, f"/people/{staff_id}/month?year={day.year}&month={day.month}",

@@ -38,8 +38,23 @@ def session_label(result: dict[str, Any], language: str) -> str:
         return translate("status.in_session", language)
     if status == "excused" and result.get("excuse_kind"):
         return translate(f"kind.{result['excuse_kind']}", language)
+    explained = _explained(result, language)
+    if status == "present" and explained:
+        return translate("status.explained", language, what=", ".join(explained))
     return translate(f"status.{status}", language, n=result.get("late_minutes") or result.get("early_minutes"),
                      m=result.get("early_minutes"))
+
+
+def _explained(result: dict[str, Any], language: str) -> list[str]:
+    """What an approved explanation excused in an attended session (R9a), in words."""
+    parts = []
+    if result.get("explained_late_minutes"):
+        parts.append(translate("explained.late", language, n=result["explained_late_minutes"]))
+    if result.get("explained_early_minutes"):
+        parts.append(translate("explained.early", language, n=result["explained_early_minutes"]))
+    if result.get("explained_missing"):
+        parts.append(translate("explained.missing", language))
+    return parts
 
 
 _SHORT = {"present": "✓", "missing_check_in": "?", "missing_check_out": "?", "absent": "✗", "excused": "P",

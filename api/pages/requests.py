@@ -19,7 +19,8 @@ from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.evaluation import evaluate_period
-from attendance.leave import cancel, decide, file_request, get_request, leave_balance
+from attendance.leave import cancel, decide, file_request, get_request
+from attendance.leave_charge import charged_days, leave_balance
 from attendance.models import ExcuseKind, Request, RequestStatus, SessionPart, Staff
 from attendance.queries import session_json
 from attendance.rules import SessionStatus
@@ -119,7 +120,9 @@ def request_effect(*, session: Session, request: Request, language: str) -> dict
     if request.kind == ExcuseKind.ANNUAL_LEAVE and changed:
         staff = session.get(Staff, request.staff_id)
         balance = leave_balance(session=session, staff=staff, year=request.start_date.year)  # type: ignore[arg-type]
-        after = balance.remaining_days - 0.5 * len(changed)
+        charged = charged_days(session=session, staff_id=request.staff_id, start=request.start_date,
+                               end=request.end_date, part=request.part)
+        after = balance.remaining_days - charged
         lines.append(translate("req.effect_balance", language, before=f"{balance.remaining_days:g}", after=f"{after:g}"))
     return {"summary": "; ".join(lines), "sessions": changed[:14], "more": max(0, len(changed) - 14)}
 

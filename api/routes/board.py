@@ -15,7 +15,7 @@ from api.schemas.common import COMMON_RESPONSES
 from api.services.board_cache import board_bytes
 from attendance.queries import person_month
 from attendance.timeutil import utcnow
-from config import get_settings
+from attendance.zones import unit_today
 
 router = APIRouter(tags=["attendance"], responses=COMMON_RESPONSES)
 BoardRead = Annotated[Principal, Depends(require(Permission.BOARD_READ))]
@@ -28,7 +28,7 @@ def board(unit: CurrentUnit, session: SessionDep, _: BoardRead, request: Request
           day: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2200, 12, 31),
                                             description="local date; default today")] = None) -> Response:
     now = utcnow()
-    day = day or now.astimezone(get_settings().zone).date()
+    day = day or unit_today(session=session, unit=unit, now=now)
     plain, zipped = board_bytes(session=session, unit=unit, day=day, now=now)
     if "gzip" in request.headers.get("accept-encoding", ""):
         return Response(zipped, media_type="application/json",

@@ -137,6 +137,9 @@ class SessionOut(BaseModel):
     late_minutes: int
     early_minutes: int
     excuse_kind: str | None
+    explained_late_minutes: int = Field(0, description="lateness excused by an approved explanation")
+    explained_early_minutes: int = Field(0, description="early leave excused by an approved explanation")
+    explained_missing: bool = Field(False, description="a missing punch completed by an approved explanation")
 
 
 class BoardRowOut(BaseModel):

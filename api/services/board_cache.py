@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 
 from attendance.models import AuditEntry, Punch, Unit
 from attendance.queries import board_json, day_board
-from config import get_settings
+from attendance.zones import unit_today
 
 MAX_ENTRIES = 64
 _cache: OrderedDict[tuple[object, ...], tuple[bytes, bytes]] = OrderedDict()
@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 def board_bytes(*, session: Session, unit: Unit, day: date, now: datetime) -> tuple[bytes, bytes]:
     """The board of `unit` on `day` as JSON bytes and gzipped, rebuilt only when its inputs changed."""
-    today = now.astimezone(get_settings().zone).date()
+    today = unit_today(session=session, unit=unit, now=now)
     minute = now.strftime("%Y%m%d%H%M") if day >= today else None
     key = (unit.id, day, minute, *data_version(session))
     with _lock:

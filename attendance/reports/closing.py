@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound
 from attendance.evaluation import evaluate_period
 from attendance.models import Unit
-from attendance.org import ancestors
+from attendance.month_lock import closure_covering
 from attendance.reports import discipline, timesheet
 from attendance.reports.common import month_label, month_range
 from attendance.reports.models import ClosureStatus, MonthClosure
-from attendance.timeutil import to_local, utcnow
-from config import get_settings
+from attendance.timeutil import utcnow
+from attendance.zones import unit_today
 
 
 def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: str,
@@ -24,7 +24,7 @@ def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: s
     """Freeze the unit's discipline report and timesheets for a month that is over."""
     now = now or utcnow()
     _, last = month_range(year, month)
-    if to_local(now, unit.timezone or get_settings().timezone).date() <= last:
+    if unit_today(session=session, unit=unit, now=now) <= last:
         raise InvalidInput(f"{month_label(year, month)} is not over yet; it can be closed from the 1st of next month")
     covering = closure_covering(session=session, unit=unit, year=year, month=month)
     if covering is not None:
@@ -66,18 +66,6 @@ def reopen_month(*, session: Session, unit: Unit, year: int, month: int, actor: 
     audit.record(session=session, actor=actor, action="month.reopen", entity="month_closure", entity_id=row.id,
                  before=_summary(before), after=_summary(audit.snapshot(row)), reason=reason.strip())
     return row
-
-
-def closure_covering(*, session: Session, unit: Unit, year: int, month: int) -> tuple[MonthClosure, Unit] | None:
-    """The closure that freezes `unit`'s month: its own, else its nearest closed ancestor's."""
-    chain = ancestors(session=session, unit=unit)
-    rows = {r.unit_id: r for r in session.exec(select(MonthClosure).where(
-        col(MonthClosure.unit_id).in_([u.id for u in chain]), MonthClosure.year == year,
-        MonthClosure.month == month, MonthClosure.status == ClosureStatus.CLOSED))}
-    for candidate in chain:
-        if candidate.id in rows:
-            return rows[candidate.id], candidate
-    return None
 
 
 def discipline_report(*, session: Session, unit: Unit, year: int, month: int,

@@ -39,6 +39,41 @@ class Thresholds(BaseModel):
     absent_days: int | None = Field(None, ge=1)
 
 
+#: Monthly figures a deduction table may charge points for: unexcused violations only (R9a, R16).
+DEDUCTIBLE = ("late_count", "late_minutes", "early_count", "early_minutes", "missing_punches",
+              "absent_sessions", "absent_days")
+
+
+class DeductionTable(BaseModel):
+    """A unit's own rule (quy chế) for the discipline part of the monthly evaluation (Decree 335/2025):
+    points deducted per counted violation, at most `cap`, from `max_points`. The result is only a
+    suggestion for the head to confirm."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_points: float = Field(gt=0, le=100, description="full marks of the discipline part")
+    points: dict[str, float] = Field(description="figure -> points deducted per unit of it")
+    cap: float | None = Field(None, ge=0, description="most points deducted in a month; None = max_points")
+    note: str = Field("", max_length=300, description="e.g. the article of the unit's quy chế")
+
+    @model_validator(mode="after")
+    def _known_figures(self) -> DeductionTable:
+        unknown = sorted(set(self.points) - set(DEDUCTIBLE))
+        if unknown:
+            raise ValueError(f"unknown figures: {', '.join(unknown)}; expected some of {', '.join(DEDUCTIBLE)}")
+        if any(v < 0 for v in self.points.values()):
+            raise ValueError("points per violation cannot be negative")
+        return self
+
+    def suggest(self, figures: dict[str, Any]) -> dict[str, Any]:
+        """The suggested sub-score for one person's monthly figures, with how it was reached."""
+        lines = {key: round(points * figures[key], 2) for key, points in self.points.items() if figures[key]}
+        cap = self.max_points if self.cap is None else min(self.cap, self.max_points)
+        deducted = round(min(cap, sum(lines.values())), 2)
+        return {"suggestion": True, "max_points": self.max_points, "deducted": deducted,
+                "score": round(self.max_points - deducted, 2), "by_figure": lines}
+
+
 class SymbolDef(BaseModel):
     code: str = Field(min_length=1, max_length=8)
     label: str
@@ -52,6 +87,9 @@ class SymbolSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "Thông tư 107/2017/TT-BTC"
+    form_code: str = Field("Mẫu số C01-HD", max_length=100, description="the form's code as printed")
+    basis: str = Field("(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)",
+                       max_length=300, description="the legal basis printed under the form code")
     symbols: list[SymbolDef]
     worked: str = "+"
     holiday: str | None = "L"
@@ -101,6 +139,7 @@ DEFAULT_SYMBOLS = SymbolSet(
         _symbol("L", "Nghỉ lễ, Tết", Pay.TIME, local=True),
         _symbol("CT", "Đi công tác", Pay.TIME, local=True),
         _symbol("R", "Nghỉ việc riêng có lương", Pay.TIME, local=True),
+        _symbol("GT", "Vắng có giải trình được duyệt", Pay.TIME, local=True),
     ],
     excuses={
         ExcuseKind.ANNUAL_LEAVE: "P",
@@ -113,15 +152,31 @@ DEFAULT_SYMBOLS = SymbolSet(
         ExcuseKind.BUSINESS_TRIP: "CT",
         ExcuseKind.COMPENSATORY: "Nb",
         ExcuseKind.UNPAID: "No",
-        # An approved explanation says the person was at work: the session is worked.
-        ExcuseKind.EXPLANATION: "+",
+        # Only a whole absent session reaches the timesheet as explained (R9a): its own kind, not leave.
+        # A session the person attended stays "+" whatever its explanation excused.
+        ExcuseKind.EXPLANATION: "GT",
     },
 )
+
+
+#: Thông tư 24/2024/TT-BTC (the accounting regime of administrative and public service units) replaced
+#: Circular 107/2017 for periods from 1/1/2025; its C01-HD keeps the letters of 107 as defaults, and
+#: a unit whose regime differs (commune budgets, enterprises) sets its own with `set_report_rules`.
+CIRCULAR_24_FROM = date(2025, 1, 1)
+DEFAULT_SYMBOLS_24 = DEFAULT_SYMBOLS.model_copy(update={
+    "name": "Thông tư 24/2024/TT-BTC",
+    "basis": "(Ban hành kèm theo Thông tư số 24/2024/TT-BTC ngày 17/4/2024 của Bộ Tài chính)"})
+
+
+def default_symbols(on: date) -> SymbolSet:
+    """The symbol set and legal basis in force for a period starting `on`."""
+    return DEFAULT_SYMBOLS_24 if on >= CIRCULAR_24_FROM else DEFAULT_SYMBOLS
 
 
 class UnitReportRules(BaseModel):
     thresholds: Thresholds
     symbols: SymbolSet
+    deductions: DeductionTable | None = None
 
 
 def rules_for(*, session: Session, unit: Unit, on: date) -> UnitReportRules:
@@ -133,17 +188,19 @@ def rules_for(*, session: Session, unit: Unit, on: date) -> UnitReportRules:
         ReportRules.valid_from <= on,
         col(ReportRules.unit_id).in_([u.id for u in chain]) | col(ReportRules.unit_id).is_(None)))
     best = min(rows, key=lambda r: (depth[r.unit_id], -r.valid_from.toordinal(), -(r.id or 0)), default=None)
-    return _merge(best.thresholds if best else None, best.symbols if best else None)
+    return _merge(best.thresholds if best else None, best.symbols if best else None, on=on,
+                  deductions=best.deductions if best else None)
 
 
 def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
                      thresholds: dict[str, Any] | None = None, symbols: dict[str, Any] | None = None,
-                     note: str = "", actor: str) -> ReportRules:
+                     deductions: dict[str, Any] | None = None, note: str = "", actor: str) -> ReportRules:
     """Record a unit's internal rules from `valid_from` (partial dicts override the defaults)."""
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise UnknownUnit(f"no unit with id {unit_id}")
-    _merge(thresholds, symbols)
-    row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols, note=note)
+    _merge(thresholds, symbols, on=valid_from, deductions=deductions)
+    row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols,
+                      deductions=deductions, note=note)
     session.add(row)
     session.flush()
     audit.record(session=session, actor=actor, action="report_rules.set", entity="report_rules",
@@ -151,10 +208,12 @@ def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
     return row
 
 
-def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None) -> UnitReportRules:
+def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None, *, on: date,
+           deductions: dict[str, Any] | None = None) -> UnitReportRules:
     try:
+        table = DeductionTable.model_validate(deductions) if deductions is not None else None
         merged_thresholds = Thresholds.model_validate({**Thresholds().model_dump(), **(thresholds or {})})
-        merged_symbols = SymbolSet.model_validate({**DEFAULT_SYMBOLS.model_dump(), **(symbols or {})})
+        merged_symbols = SymbolSet.model_validate({**default_symbols(on).model_dump(), **(symbols or {})})
     except ValidationError as err:
         raise InvalidInput(f"invalid report rules: {err}") from err
-    return UnitReportRules(thresholds=merged_thresholds, symbols=merged_symbols)
+    return UnitReportRules(thresholds=merged_thresholds, symbols=merged_symbols, deductions=table)

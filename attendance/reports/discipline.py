@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
+from attendance.month_lock import arrived_after_closing
 from attendance.queries import totals_json
 from attendance.reports.common import department_of, in_subtree, month_label, month_range, subtree_units, unit_json
 from attendance.reports.config import Thresholds, rules_for
@@ -22,7 +23,9 @@ from attendance.rules import ATTENDED, SessionName, SessionStatus
 from attendance.timeutil import utcnow
 
 FIGURES = ("sessions_scheduled", "sessions_present", "late_count", "late_minutes", "early_count",
-           "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions")
+           "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions",
+           "explained_late_count", "explained_late_minutes", "explained_early_count", "explained_early_minutes",
+           "explained_missing_punches")
 FAULTS = ("late_count", "early_count", "missing_punches", "absent_sessions")
 #: Arrival-time histogram: 5-minute bins per session, with one bin below and one above.
 ARRIVAL_BINS = {SessionName.MORNING.value: (6 * 60, 9 * 60 + 30), SessionName.AFTERNOON.value: (12 * 60, 15 * 60)}
@@ -48,7 +51,10 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         dept = units[dept_id]
         if dept.path not in arrivals:
             arrivals[dept.path] = empty_arrivals()
-        people.append(person_figures(period, dept, rules.thresholds, arrivals[dept.path]))
+        row = person_figures(period, dept, rules.thresholds, arrivals[dept.path])
+        # Only a unit that configured its deduction table gets a (suggested) score: no table, no score.
+        row["discipline_score"] = rules.deductions.suggest(row) if rules.deductions is not None else None
+        people.append(row)
     people.sort(key=lambda p: (p["department_path"], p["full_name"], p["code"]))
     return {
         "kind": "discipline",
@@ -57,9 +63,13 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         "generated_at": now.isoformat(timespec="seconds"),
         "closed": None,
         "thresholds": rules.thresholds.model_dump(),
+        "deductions": rules.deductions.model_dump() if rules.deductions is not None else None,
         "arrival_bins": {name: list(labels) for name, labels in _LABELS.items()},
         "arrivals_by_department": arrivals,
         "people": people,
+        # Punches for last month stored after it was closed: not in its frozen figures (R9b).
+        "arrived_after_closing": arrived_after_closing(
+            session=session, unit=unit, year=year - (month == 1), month=(month - 2) % 12 + 1),
         **summarize(people, arrivals),
     }
 

@@ -51,4 +51,6 @@ class ReportRules(SQLModel, table=True):
     valid_from: date
     thresholds: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     symbols: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    #: The unit's deduction table for the monthly evaluation (R16); None = no suggested score.
+    deductions: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     note: str = Field(default="", max_length=500)

@@ -54,6 +54,8 @@ def timesheet_data(*, session: Session, unit: Unit, year: int, month: int,
         "closed": None,
         "days": [d.isoformat() for d in month_days(year, month)],
         "symbol_set": symbols.name,
+        "form_code": symbols.form_code,
+        "form_basis": symbols.basis,
         "legend": [s.model_dump(mode="json") for s in symbols.symbols],
         "sheets": ordered,
     }

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from attendance.errors import Conflict, InvalidInput, OutsideEmployment
-from attendance.leave import add_manual_punch, decide, file_request, leave_balance
+from attendance.leave import add_manual_punch, decide, file_request
+from attendance.leave_charge import leave_balance
 from attendance.models import AuditEntry, Punch
 from attendance.queries import board_json, day_board, person_month
 from attendance.staff import move_staff

@@ -13,8 +13,10 @@ PEOPLE = {
                       "late_count": 3, "late_minutes": 30, "absent_sessions": 3, "absent_days": 1,
                       "excused_sessions": 5, "excused_by_kind": {"annual_leave": 4, "sick": 1},
                       "flags": ["late_count", "absent_sessions"]},
-    "Lê Văn Cường": {**ZERO, "department": "Địa chính", "sessions_scheduled": 20, "sessions_present": 19,
-                     "excused_sessions": 1, "excused_by_kind": {"explanation": 1}, "flags": []},
+    # 22/1 morning: one punch (no check-in), explained: present and complete, the missing punch explained.
+    "Lê Văn Cường": {**ZERO, "department": "Địa chính", "sessions_scheduled": 20, "sessions_present": 20,
+                     "excused_sessions": 0, "excused_by_kind": {}, "explained_missing_punches": 1,
+                     "flags": []},
     "Phạm Thị Dung": {**ZERO, "department": "Địa chính", "sessions_scheduled": 42, "sessions_present": 32,
                       "excused_sessions": 10, "excused_by_kind": {"business_trip": 10}, "flags": []},
 }

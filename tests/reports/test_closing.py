@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from attendance.errors import Conflict, InvalidInput, NotFound
-from attendance.leave import decide, file_request
+from attendance.errors import Conflict, InvalidInput, MonthClosed, NotFound
+from attendance.leave import file_request
 from attendance.models import AuditEntry
 from attendance.reports.closing import close_month, closure_covering, reopen_month
 from attendance.reports.export import render, report_data
@@ -37,11 +37,12 @@ def test_a_closed_month_gives_the_same_bytes_whatever_happens_later(session, jan
     close_month(session=session, unit=jan.root, year=2026, month=1, actor="hr", now=CLOSED_AT)
     session.commit()
     first = _files(session)
-    # Late evidence for the closed month: Bình's absent day gets punches and a leave request.
+    # Late evidence for the closed month: Bình's absent day gets terminal punches (stored), and a leave
+    # request for it is refused until the month is reopened (R9b).
     punch_at(session, jan.binh, datetime(2026, 1, 15, 7, 20), datetime(2026, 1, 15, 11, 40))
-    decide(session=session, actor="head", approve=True, request=file_request(
-        session=session, staff=jan.binh, type="leave", kind="sick", start_date=date(2026, 1, 15),
-        part="afternoon", reason="Ốm", actor="test"))
+    with pytest.raises(MonthClosed, match="reopen"):
+        file_request(session=session, staff=jan.binh, type="leave", kind="sick", start_date=date(2026, 1, 15),
+                     part="afternoon", reason="Ốm", actor="test")
     session.commit()
     again = _files(session)
     assert again == first

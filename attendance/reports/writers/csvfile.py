@@ -6,7 +6,15 @@ import csv
 import io
 from typing import Any
 
-from attendance.reports.writers.labels import DISCIPLINE_COLUMNS, TIMESHEET_TOTALS, excused_text, flag_text
+from attendance.reports.writers.labels import (
+    DISCIPLINE_COLUMNS,
+    SCORE_LABEL,
+    TIMESHEET_TOTALS,
+    excused_text,
+    flag_text,
+    has_scores,
+    score_text,
+)
 
 
 def _text(value: object) -> object:
@@ -18,10 +26,13 @@ def discipline_csv(data: dict[str, Any]) -> bytes:
     """One row per person: the figures, excuses by kind and flags."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"])
+    scores = has_scores(data)
+    writer.writerow([label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"]
+                    + ([SCORE_LABEL] if scores else []))
     for row in data["people"]:
         writer.writerow([_text(row[key]) for key, _ in DISCIPLINE_COLUMNS]
-                        + [excused_text(row["excused_by_kind"]), flag_text(row, data["thresholds"])])
+                        + [excused_text(row["excused_by_kind"]), flag_text(row, data["thresholds"])]
+                        + ([score_text(row)] if scores else []))
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -18,6 +18,11 @@ DISCIPLINE_COLUMNS: list[tuple[str, str]] = [
     ("absent_sessions", "Vắng không lý do (buổi)"),
     ("absent_days", "Vắng không lý do (ngày)"),
     ("excused_sessions", "Vắng có lý do (buổi)"),
+    ("explained_late_count", "Đi muộn đã giải trình (lần)"),
+    ("explained_late_minutes", "Đi muộn đã giải trình (phút)"),
+    ("explained_early_count", "Về sớm đã giải trình (lần)"),
+    ("explained_early_minutes", "Về sớm đã giải trình (phút)"),
+    ("explained_missing_punches", "Thiếu chấm công đã giải trình"),
 ]
 
 DEPARTMENT_COLUMNS: list[tuple[str, str]] = [
@@ -45,7 +50,7 @@ EXCUSE_LABELS = {
     "business_trip": "Công tác",
     "compensatory": "Nghỉ bù",
     "unpaid": "Nghỉ không lương",
-    "explanation": "Giải trình được duyệt",
+    "explanation": "Vắng có giải trình",
 }
 
 FLAG_LABELS = {
@@ -66,8 +71,25 @@ TIMESHEET_TOTALS = [
 
 SIGNATURES = ["Người chấm công", "Phụ trách bộ phận", "Thủ trưởng đơn vị"]
 SIGN_HINT = "(Ký, họ tên)"
+# For sheets frozen before the legal basis became a unit setting (they were all under Circular 107).
 FORM_CODE = "Mẫu số C01-HD"
 FORM_BASIS = "(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)"
+
+
+SCORE_LABEL = "Điểm ý thức kỷ luật (gợi ý, thủ trưởng xác nhận)"
+
+
+def has_scores(data: dict[str, Any]) -> bool:
+    """A suggested score is shown only where the unit configured a deduction table."""
+    return bool(data.get("deductions"))
+
+
+def score_text(row: dict[str, Any]) -> str:
+    """'8,5/10 (trừ 1,5)' for a person's suggested discipline sub-score."""
+    score = row.get("discipline_score")
+    if not score:
+        return ""
+    return f"{number(score['score'])}/{number(score['max_points'])} (trừ {number(score['deducted'])})"
 
 
 def month_title(month: str) -> str:

@@ -15,9 +15,13 @@ from attendance.reports.writers.labels import (
     DEPARTMENT_COLUMNS,
     DISCIPLINE_COLUMNS,
     FLAG_LABELS,
+    SCORE_LABEL,
     excused_text,
     flag_text,
+    has_scores,
     month_title,
+    number,
+    score_text,
 )
 from attendance.reports.writers.pdf_common import build_pdf, esc, style, table_style
 from attendance.reports.writers.xlsx_common import parse_stamp
@@ -26,7 +30,7 @@ TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
 ROWS_PER_TABLE = 40
 # People are listed under their department's heading, so the table leaves the department out.
 PERSON_COLUMNS = [(key, label) for key, label in DISCIPLINE_COLUMNS if key != "department"]
-PERSON_WIDTHS = [8, 16, 44] + [13] * (len(PERSON_COLUMNS) - 2) + [36, 40]
+PERSON_WIDTHS = [7, 14, 35] + [8.5] * (len(PERSON_COLUMNS) - 2) + [40, 36]
 
 
 def discipline_pdf(data: dict[str, Any]) -> bytes:
@@ -53,6 +57,23 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
         people = list(rows)
         for offset in range(0, len(people), ROWS_PER_TABLE):
             story.append(_people_table(people[offset:offset + ROWS_PER_TABLE], data["thresholds"], offset))
+    if has_scores(data):
+        table = data["deductions"]
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph(f"{SCORE_LABEL}: tối đa {number(table['max_points'])} điểm theo quy chế của đơn vị"
+                               f"{' (' + esc(table['note']) + ')' if table.get('note') else ''}; "
+                               "số điểm dưới đây chỉ là gợi ý để thủ trưởng đơn vị xem xét, xác nhận.",
+                               style(9, bold=True)))
+        for person in data["people"]:
+            story.append(Paragraph(esc(f"{person['code']} {person['full_name']}: {score_text(person)}"), style(7)))
+    late = data.get("arrived_after_closing") or []
+    if late:
+        story.append(Spacer(1, 3 * mm))
+        story.append(Paragraph(f"Chấm công tháng {esc(late[0]['month'])} nhận được sau khi khoá sổ "
+                               f"({len(late)} lần, chưa có trong số liệu đã khoá)", style(9, bold=True)))
+        for item in late[:200]:
+            story.append(Paragraph(esc(f"{item['code']} {item['full_name']}: {item['at']} (máy {item['device']}, "
+                                       f"nhận lúc {item['stored_at']})"), style(7)))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("Báo cáo cung cấp số liệu làm căn cứ; việc xem xét, xử lý kỷ luật do thủ trưởng "
                            "đơn vị quyết định theo quy chế.", style(7)))
@@ -75,7 +96,10 @@ def _totals(data: dict[str, Any]) -> str:
             f"{t['sessions_present']} buổi có mặt; đi muộn {t['late_count']} lần ({t['late_minutes']} phút); "
             f"về sớm {t['early_count']} lần ({t['early_minutes']} phút); quên chấm công {t['missing_punches']}; "
             f"vắng không lý do {t['absent_sessions']} buổi ({t['absent_days']} ngày); vắng có lý do "
-            f"{t['excused_sessions']} buổi; {t['flagged_people']} người vượt ngưỡng.")
+            f"{t['excused_sessions']} buổi; {t['flagged_people']} người vượt ngưỡng. Đã giải trình (không tính "
+            f"vi phạm): đi muộn {t['explained_late_count']} lần ({t['explained_late_minutes']} phút); về sớm "
+            f"{t['explained_early_count']} lần ({t['explained_early_minutes']} phút); thiếu chấm công "
+            f"{t['explained_missing_punches']}.")
 
 
 def _departments_table(data: dict[str, Any]) -> Table:

@@ -45,7 +45,8 @@ def _sheet(sheet: dict[str, Any], data: dict[str, Any]) -> list[Flowable]:
         [Paragraph(f"Đơn vị: {esc(sheet['unit_name'])}", style(8, bold=True)),
          Paragraph(f"Bộ phận: {esc(sheet['department'])}", style(8, bold=True)),
          Paragraph(f"Mã QHNS: {esc(sheet['budget_code'] or '')}", style(8, bold=True))],
-        [Paragraph(FORM_CODE, style(8, bold=True, align=1)), Paragraph(FORM_BASIS, style(6.5, align=1))],
+        [Paragraph(esc(data.get("form_code", FORM_CODE)), style(8, bold=True, align=1)),
+         Paragraph(esc(data.get("form_basis", FORM_BASIS)), style(6.5, align=1))],
     ]], colWidths=[170 * mm, 105 * mm])
     flow: list[Flowable] = [
         head,

@@ -12,9 +12,12 @@ from attendance.reports.writers.labels import (
     DEPARTMENT_COLUMNS,
     DISCIPLINE_COLUMNS,
     FLAG_LABELS,
+    SCORE_LABEL,
     excused_text,
     flag_text,
+    has_scores,
     month_title,
+    score_text,
 )
 from attendance.reports.writers.xlsx_common import (
     BOLD,
@@ -44,7 +47,25 @@ def discipline_xlsx(data: dict[str, Any]) -> bytes:
     _people_sheet(people, data)
     _departments_sheet(workbook.create_sheet("Phòng ban"), data)
     _arrivals_sheet(workbook.create_sheet("Giờ đến"), data)
+    if data.get("arrived_after_closing"):
+        _after_closing_sheet(workbook.create_sheet("Sau khoá sổ"), data)
     return save_workbook(workbook, parse_stamp(data["generated_at"]))
+
+
+def _after_closing_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    """Last month's punches stored after it was closed: in the ledger, not in its frozen figures."""
+    late = data["arrived_after_closing"]
+    labels = ["STT", "Mã CB", "Họ và tên", "Thời điểm chấm", "Máy", "Nhận lúc"]
+    _heading(sheet, data, f"Chấm công tháng {late[0]['month']} nhận được sau khi khoá sổ "
+                          "(chưa có trong số liệu đã khoá)", len(labels))
+    _header(sheet, PEOPLE_HEADER_ROW, labels)
+    for index, item in enumerate(late, start=1):
+        values = [index, item["code"], item["full_name"], item["at"].replace("T", " "), item["device"],
+                  item["stored_at"].replace("T", " ")]
+        for column, value in enumerate(values, start=1):
+            put(sheet, PEOPLE_HEADER_ROW + index, column, value, TEXT if isinstance(value, str) else CELL)
+    for column, width in enumerate([5, 10, 28, 20, 16, 20], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def _heading(sheet: Worksheet, data: dict[str, Any], subtitle: str, width: int) -> None:
@@ -64,7 +85,9 @@ def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
 
 
 def _people_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
+    scores = has_scores(data)
     labels = ["STT"] + [label for _, label in DISCIPLINE_COLUMNS] + ["Vắng có lý do theo loại", "Cảnh báo"]
+    labels += [SCORE_LABEL] if scores else []
     limits = ", ".join(f"{FLAG_LABELS[k]} ≥ {v}" for k, v in data["thresholds"].items() if v is not None)
     _heading(sheet, data, f"Ngưỡng cảnh báo theo quy chế: {limits or 'không'}", len(labels))
     _header(sheet, PEOPLE_HEADER_ROW, labels)
@@ -72,15 +95,17 @@ def _people_sheet(sheet: Worksheet, data: dict[str, Any]) -> None:
         row = PEOPLE_HEADER_ROW + index
         values = [index] + [person[key] for key, _ in DISCIPLINE_COLUMNS] + [
             excused_text(person["excused_by_kind"]), flag_text(person, data["thresholds"])]
+        flags_column = len(values)
+        values += [score_text(person)] if scores else []
         for column, value in enumerate(values, start=1):
             style = TEXT if isinstance(value, str) else CELL
-            put(sheet, row, column, value, FLAG if person["flags"] and column == len(values) else style)
+            put(sheet, row, column, value, FLAG if person["flags"] and column == flags_column else style)
     total_row = PEOPLE_HEADER_ROW + len(data["people"]) + 1
     sheet.cell(total_row, 2, "Tổng cộng").font = BOLD
     for column, (key, _) in enumerate(DISCIPLINE_COLUMNS, start=2):
         if key in data["totals"]:
             sheet.cell(total_row, column, data["totals"][key]).font = BOLD
-    widths = [5, 10, 28, 22] + [10] * (len(DISCIPLINE_COLUMNS) - 3) + [30, 36]
+    widths = [5, 10, 28, 22] + [10] * (len(DISCIPLINE_COLUMNS) - 3) + [30, 36] + ([24] if scores else [])
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(PEOPLE_HEADER_ROW + 1, 4)

@@ -64,8 +64,8 @@ def _fill(sheet: Worksheet, sheet_data: dict[str, Any], data: dict[str, Any]) ->
     sheet.cell(1, 1, f"Đơn vị: {sheet_data['unit_name']}").font = BOLD
     sheet.cell(2, 1, f"Bộ phận: {sheet_data['department']}").font = BOLD
     sheet.cell(3, 1, f"Mã QHNS: {sheet_data['budget_code'] or ''}").font = BOLD
-    sheet.cell(1, LAST_COLUMN - 8, FORM_CODE).font = BOLD
-    sheet.cell(2, LAST_COLUMN - 12, FORM_BASIS).font = ITALIC
+    sheet.cell(1, LAST_COLUMN - 8, data.get("form_code", FORM_CODE)).font = BOLD
+    sheet.cell(2, LAST_COLUMN - 12, data.get("form_basis", FORM_BASIS)).font = ITALIC
     _merged(sheet, 5, 1, LAST_COLUMN, "BẢNG CHẤM CÔNG", TITLE)
     _merged(sheet, 6, 1, LAST_COLUMN, month_title(data["month"]), BOLD)
     for column, label in ((1, "STT"), (2, "Họ và tên"), (3, "Ngạch bậc lương hoặc cấp bậc chức vụ")):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ARRAY, String, any_, bindparam, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from attendance import pin_scope, punch_store
@@ -15,7 +16,6 @@ from attendance.models import Device, PunchSource, Staff, Unit
 from attendance.models.org import PATH_SEPARATOR
 from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, in_int32, serial_key
 from attendance.timeutil import utcnow
-from attendance.zones import unit_zone_by_id
 from config import AttendancePolicy, get_settings
 
 
@@ -87,17 +87,10 @@ def ingest_punches(
     indexes: list[int] = []
     seen: set[tuple[object, object, object]] = set()
     zones: dict[str, ZoneInfo] = {}
-    devices = _devices(session, {serial_key(p.device_serial) for p in punches})
-    unit_zones: dict[int, str] = {}
+    devices, device_zones = _devices(session, {serial_key(p.device_serial) for p in punches})
     for index, punch in enumerate(punches):
-        zone_name = punch.timezone
-        if zone_name is None:
-            # A device that declares no zone keeps its unit's time (DOMAIN.md: the unit's zone).
-            _, unit_id = devices.get(serial_key(punch.device_serial), (None, None))
-            if unit_id is not None:
-                if unit_id not in unit_zones:
-                    unit_zones[unit_id] = unit_zone_by_id(session=session, unit_id=unit_id).key
-                zone_name = unit_zones[unit_id]
+        # A device that declares no zone keeps its unit's time (DOMAIN.md: the unit's zone).
+        zone_name = punch.timezone or device_zones.get(serial_key(punch.device_serial))
         try:
             row = _to_row(punch, zones, zone_name or default_zone, policy, now)
         except ValueError as err:
@@ -205,16 +198,28 @@ def _unknown_staff_ids(session: Session, rows: list[dict[str, object]]) -> set[o
     return set(given) - known
 
 
-def _devices(session: Session, serials: set[str]) -> dict[str, tuple[int | None, int | None]]:
-    """serial -> (organisation, unit) of the registered devices among `serials`."""
+def _devices(session: Session, serials: set[str]) -> tuple[dict[str, tuple[int | None, int | None]], dict[str, str]]:
+    """Of the registered devices among `serials`: serial -> (organisation, unit), and serial -> the zone
+    of its unit (its own, else its nearest ancestor's), where the unit tree declares one. One query."""
+    outer = aliased(Unit)
+    inner = aliased(Unit)
+    inner_path, outer_path = col(inner.path), col(outer.path)
+    unit_zone = (select(col(inner.timezone))
+                 .where(col(inner.timezone).is_not(None),
+                        (inner_path == outer_path) | outer_path.startswith(inner_path + PATH_SEPARATOR))
+                 .order_by(func.length(inner_path).desc()).limit(1).correlate(outer).scalar_subquery())
     listed = list(serials)
     devices: dict[str, tuple[int | None, int | None]] = {}
+    zones: dict[str, str] = {}
     for start in range(0, len(listed), 900):
-        query = select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id)).where(
-            col(Device.serial).in_(listed[start:start + 900]))
-        for serial, scope, unit_id in session.execute(query):
+        query = (select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id), unit_zone)
+                 .join(outer, col(outer.id) == col(Device.unit_id), isouter=True)
+                 .where(col(Device.serial).in_(listed[start:start + 900])))
+        for serial, scope, unit_id, zone in session.execute(query):
             devices[serial] = (scope, unit_id)
-    return devices
+            if zone:
+                zones[serial] = zone
+    return devices, zones
 
 
 def _attach_staff(session: Session, rows: list[dict[str, object]],

@@ -178,6 +178,11 @@ CurrentDevice = Annotated[Device, Depends(get_current_device)]
 CurrentRequest = Annotated[LeaveRequest, Depends(get_current_request)]
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (the throttle and the audit log key on it)."""
+    return (request.client.host if request.client else "unknown")[:100]
+
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:

@@ -23,9 +23,11 @@ from api.routes import (
     units,
     users,
 )
+from config import get_settings
 
 
 def create_app() -> FastAPI:
+    get_settings()  # refuse to start with an unusable environment or secret, before serving anything
     app = FastAPI(
         title="Chấm công — Attendance service",
         description="Staff attendance for Vietnamese government offices.",

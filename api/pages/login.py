@@ -10,7 +10,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth.cookies import clear_session_cookie, set_session_cookie
 from api.auth.service import LoginFailed, TooManyAttempts, authenticate, principal_for_user
-from api.deps import OptionalUser, SessionDep
+from api.auth.sessions import COOKIE, end_session, open_session
+from api.deps import OptionalUser, SessionDep, client_address
 from api.pages.deps import PageRoute
 from api.pages.i18n import language_of, translate
 from api.pages.nav import home_for
@@ -38,26 +39,32 @@ def login_form(request: Request, user: OptionalUser, next: str = "") -> Response
 def login(request: Request, session: SessionDep, username: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=500)], next: Annotated[str, Form()] = "") -> Response:
     language = language_of(request)
+    client = client_address(request)
     try:
-        account = authenticate(session=session, username=username, password=password,
-                               client=request.client.host if request.client else "unknown")
-    except TooManyAttempts:
-        session.commit()
-        return _form(request, next_url=next, username=username, status=429,
-                     error=translate("login.too_many", language))
+        account = authenticate(session=session, username=username, password=password, client=client)
+    except TooManyAttempts as err:
+        refused = _form(request, next_url=next, username=username, status=429,
+                        error=translate("login.too_many", language))
+        refused.headers["Retry-After"] = str(err.retry_after)
+        return refused
     except LoginFailed:
-        session.commit()  # the failure is counted for rate limiting
         return _form(request, next_url=next, username=username, status=401,
                      error=translate("login.failed", language))
     principal = principal_for_user(session=session, user=account)
+    row = open_session(session=session, user=account, kind=COOKIE, client=client,
+                       user_agent=request.headers.get("user-agent", ""))
     session.commit()
     response = RedirectResponse(_safe_next(next) or home_for(principal), status_code=303)
-    set_session_cookie(response, account)
+    set_session_cookie(response, account, row)
     return response
 
 
 @router.post("/logout", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    if user is not None and user.auth_session is not None:
+        end_session(session=session, row=user.auth_session, reason="logout", actor=user.actor,
+                    client=client_address(request))
+        session.commit()
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
     return response

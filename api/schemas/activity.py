@@ -127,6 +127,7 @@ class AuditPublic(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str | None
+    client: str | None = Field(None, description="address the request came from (security events)")
 
 
 class SessionOut(BaseModel):

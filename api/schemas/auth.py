@@ -43,6 +43,22 @@ class TokenOut(BaseModel):
     user: UserPublic
 
 
+class SessionsEnded(BaseModel):
+    ended: int = Field(description="how many sessions were ended", examples=[2])
+
+
+class AuthSessionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str = Field(examples=["cookie"])
+    client: str = Field(examples=["10.0.0.7"])
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=256)
     new_password: str = Field(min_length=1, max_length=256, examples=["a-long-new-password"])

@@ -50,15 +50,23 @@ def load_or_create_secret(data_dir: Path) -> str:
     return key
 
 
-def write_secret(data_dir: Path, key: str) -> None:
-    """Replace the stored key atomically (key rotation), keeping owner-only permissions."""
-    path = secret_path(data_dir)
+def pending_secret_path(data_dir: Path) -> Path:
+    return data_dir / (SECRET_FILE + ".new")
+
+
+def write_pending_secret(data_dir: Path, key: str) -> None:
+    """Store the next key beside the live one (owner-only), before anything is re-encrypted with it."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".new")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(pending_secret_path(data_dir), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(key + "\n")
-    os.replace(tmp, path)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def promote_pending_secret(data_dir: Path) -> None:
+    """Make the pending key the live one (atomically)."""
+    os.replace(pending_secret_path(data_dir), secret_path(data_dir))
 
 
 def new_secret() -> str:

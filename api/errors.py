@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +29,9 @@ STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (InvalidInput, 422),
     (AttendanceError, 400),
 ]
+
+# Paths whose callers are programs (API clients, terminals, scrapers): errors stay JSON there.
+MACHINE_PATHS = ("/api/", "/api", "/iclock", "/metrics", "/health", "/docs", "/openapi.json", "/redoc")
 
 DEFAULT_MAX_BODY = 1_000_000
 # Larger bodies for the routes that take batches; everything else gets DEFAULT_MAX_BODY.
@@ -74,6 +78,22 @@ def install_error_handlers(app: FastAPI) -> None:
         # SQLite refuses integers beyond 64 bits; only a client can send one.
         log.info("overflow: %s", exc)
         return JSONResponse(status_code=422, content={"detail": "a number is out of range", "errors": []})
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # Unknown URLs and wrong methods: browsers get the service's page, machines JSON.
+        if request.url.path.startswith(MACHINE_PATHS):
+            return await http_exception_handler(request, exc)
+        from api.pages.deps import error_page
+        from api.pages.i18n import language_of, translate
+
+        language = language_of(request)
+        key = {404: "error.not_found", 405: "error.method", 403: "error.forbidden"}.get(exc.status_code,
+                                                                                        "error.invalid")
+        page = error_page(request, exc.status_code, translate(key, language))
+        for name, value in (exc.headers or {}).items():
+            page.headers[name] = value
+        return page
 
     app.add_middleware(BodySizeLimit)
 

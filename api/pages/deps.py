@@ -10,6 +10,8 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +19,7 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import OptionalUser
 from api.pages.i18n import explain_error, language_of, translate
+from api.pages.validation import explain_validation
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -72,9 +75,14 @@ class PageRoute(APIRoute):
                 language = language_of(request)
                 return error_page(request, status, translate("error.invalid", language),
                                   explain_error(str(err), language))
+            except (OverflowError, DataError):
+                # A number or date the database cannot hold: only a client sends one.
+                return error_page(request, 422, translate("error.invalid", language_of(request)),
+                                  translate("error.out_of_range", language_of(request)))
             except RequestValidationError as err:
-                detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors())
-                return error_page(request, 422, translate("error.invalid", language_of(request)), detail)
+                language = language_of(request)
+                return error_page(request, 422, translate("error.invalid", language),
+                                  explain_validation(err.errors(), language))
             except HTTPException as err:
                 if err.status_code == 401:
                     return RedirectResponse("/login", status_code=303)
@@ -88,7 +96,26 @@ class PageRoute(APIRoute):
 
 
 def error_page(request: Request, status: int, message: str, detail: str = "") -> Response:
+    """The service's error page, with the menu when the browser is logged in."""
     from api.pages.render import render
 
     return render(request, "error.html", {"status": status, "message": message, "detail": detail},
-                  status_code=status)
+                  status_code=status, user=_viewer(request))
+
+
+def _viewer(request: Request) -> Principal | None:
+    """Who is logged in on this browser, for the menu; None when unknown or the lookup fails."""
+    from api.auth.service import principal_for_token
+    from api.auth.settings import get_auth_settings
+    from attendance.db import get_engine
+
+    token = request.cookies.get(get_auth_settings().cookie_name)
+    if not token:
+        return None
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            principal = principal_for_token(session=session, token=token)
+            session.commit()
+            return principal if principal.user is not None else None
+    except Exception:  # the error page itself must never fail
+        return None

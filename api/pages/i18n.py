@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.not_found": ("Không tìm thấy trang hoặc bản ghi này.", "This page or record does not exist."),
     "error.forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "error.invalid": ("Dữ liệu không hợp lệ", "Invalid input"),
+    "error.out_of_range": ("Một số hoặc ngày nằm ngoài khoảng cho phép.", "A number or date is out of range."),
+    "error.method": ("Trang này không nhận yêu cầu kiểu này.", "This page does not accept this kind of request."),
     "error.server": ("Lỗi hệ thống; vui lòng thử lại hoặc báo quản trị.",
                      "A server error; please try again or tell the administrator."),
     "error.back": ("Về trang chủ", "Back to the start"),
@@ -314,6 +316,8 @@ ERROR_TEXTS: list[tuple[str, str, str]] = [
     ("choose the person", "Hãy chọn cán bộ.", "Choose the person."),
     ("not a date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a date (YYYY-MM-DD)."),
     ("not a month", "Tháng không hợp lệ (YYYY-MM).", "Not a month (YYYY-MM)."),
+    ("no date", "Ngày nằm ngoài khoảng năm 2000–2100.", "The date is outside the years 2000-2100."),
+    ("no year", "Năm nằm ngoài khoảng 2000–2100.", "The year is outside 2000-2100."),
 ]
 
 

@@ -14,6 +14,7 @@ from api.deps import get_optional_principal
 from api.pages.deps import LoginRequired, PageRoute, PageUser, require
 from api.pages.i18n import language_of
 from api.pages.live import StreamScope, punch_events
+from api.pages.params import MAX_EVENT_ID, EventIdQuery
 from api.pages.render import render
 from api.pages.scope import today
 from attendance.db import get_engine
@@ -32,7 +33,7 @@ def kiosk_page(request: Request, user: PageUser, device: str | None = None) -> H
 
 
 @router.get("/live/punches", include_in_schema=False)
-async def live_punches(request: Request, after: int = -1, device: str | None = None,
+async def live_punches(request: Request, after: EventIdQuery = -1, device: str | None = None,
                        last_event_id: str | None = Header(None)) -> StreamingResponse:
     """Server-sent events: one `punch` event per new ledger row the viewer may see (one door's with
     `device`), from now on (or after `after`)."""
@@ -42,7 +43,7 @@ async def live_punches(request: Request, after: int = -1, device: str | None = N
     if user is None or user.user is None:
         raise LoginRequired
     require(user, Permission.BOARD_READ)
-    if last_event_id and last_event_id.isdigit():
+    if last_event_id and last_event_id.isdigit() and int(last_event_id) <= MAX_EVENT_ID:
         after = int(last_event_id)
     scope = StreamScope(unit_ids=user.unit_ids, device=device or None)
     return StreamingResponse(punch_events(request, after_id=after, language=language_of(request), scope=scope),

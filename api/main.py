@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from api import pages
 from api.errors import install_error_handlers
 from api.metrics import LatencyMiddleware
+from api.security_headers import SecurityHeaders
 from api.routes import (
     audit,
     auth,
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
     app.include_router(devices.router)
     app.include_router(metrics.router)
     app.add_middleware(LatencyMiddleware)
+    app.add_middleware(SecurityHeaders)
     app.include_router(iclock.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files(), name="static")

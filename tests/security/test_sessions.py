@@ -87,3 +87,14 @@ def test_admin_sees_and_ends_an_accounts_sessions(client: TestClient, office: Of
     assert client.delete(f"/api/users/{user_id}/sessions/{ids[0]}", headers=admin).status_code == 404
     ends = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.session_end")).all()
     assert ends and all(e.actor == "user:admin" and e.client == "testclient" for e in ends)
+
+
+def test_admins_filter_security_events_by_action_and_address(client: TestClient, office: Office) -> None:
+    assert client.post("/api/auth/login", json={"username": "head", "password": "wrong"}).status_code == 401
+    _token(client, "head")
+    admin = office.headers["admin"]
+    events = client.get("/api/audit", params={"action": "auth.", "client": "testclient"}, headers=admin).json()
+    actions = {item["action"] for item in events["items"]}
+    assert {"auth.login", "auth.login_failed"} <= actions
+    assert all(item["client"] == "testclient" for item in events["items"])
+    assert client.get("/api/audit", params={"client": "10.9.9.9"}, headers=admin).json()["total"] == 0

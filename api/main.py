@@ -7,7 +7,6 @@ from fastapi import FastAPI
 from api import pages
 from api.errors import install_error_handlers
 from api.metrics import LatencyMiddleware
-from api.security_headers import SecurityHeaders
 from api.routes import (
     audit,
     auth,
@@ -24,6 +23,7 @@ from api.routes import (
     units,
     users,
 )
+from api.security_headers import SecurityHeaders
 from config import get_settings
 
 

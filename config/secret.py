@@ -30,9 +30,9 @@ def secret_path(data_dir: Path) -> Path:
     return data_dir / SECRET_FILE
 
 
-def load_or_create_secret(data_dir: Path) -> str:
-    """The key stored in `data_dir`, created (256 random bits, owner-only) when there is none."""
-    path = secret_path(data_dir)
+def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE) -> str:
+    """The key stored in `data_dir/name`, created (384 random bits, owner-only) when there is none."""
+    path = data_dir / name
     try:
         return _read(path)
     except FileNotFoundError:

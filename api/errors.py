@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth.service import LoginFailed, TooManyAttempts
+from api.auth.service import LoginFailed, SecondFactorRequired, TooManyAttempts, TwoFactorEnrolmentRequired
 from api.schemas.common import COMMON_RESPONSES
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (LoginFailed, 401),
+    (SecondFactorRequired, 401),
+    (TwoFactorEnrolmentRequired, 403),
     (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import LargeBinary
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -26,6 +27,14 @@ class User(SQLModel, table=True):
     token_version: int = Field(default=1, description="bumped to invalidate every token issued before")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    totp_secret: bytes | None = Field(default=None, sa_column=Column(LargeBinary),
+                                      description="the TOTP seed, sealed under the service secret")
+    totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    recovery_codes: str = Field(default="", max_length=2000, description="SHA-256 of unused codes, comma-separated")
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class DeviceToken(SQLModel, table=True):

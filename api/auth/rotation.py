@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from api.auth import two_factor
+from api.auth.models import User
 from api.auth.sessions import end_all_sessions
 from attendance import audit
 from recognition import enrollment
@@ -26,6 +28,10 @@ def rotate_secret(*, session: Session, old_key: str, new_key: str, actor: str) -
     """
     templates = enrollment.rekey(session=session, old=TemplateCipher(old_key), new=TemplateCipher(new_key),
                                  actor=actor)
+    old_seal, new_seal = two_factor.cipher_for(old_key), two_factor.cipher_for(new_key)
+    for user in session.exec(select(User).where(col(User.totp_secret).is_not(None))):
+        two_factor.reseal(user, old=old_seal, new=new_seal)
+        session.add(user)
     ended = end_all_sessions(session=session, user_id=None, reason="key-rotation", actor=actor)
     audit.record(session=session, actor=actor, action="secret.rotate", entity="service",
                  after={"templates": templates, "sessions_ended": ended})

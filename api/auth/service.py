@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from api.auth import throttle
+from api.auth import throttle, two_factor
 from api.auth.models import AuthSession, DeviceToken, User
 from api.auth.passwords import dummy_verify, hash_password, random_password, verify_password
 from api.auth.principal import Principal
@@ -24,11 +24,23 @@ from attendance.models import Device, Staff, Unit
 from attendance.org import subtree_ids
 from attendance.timeutil import utcnow
 
-_SECRET_FIELDS = {"password_hash", "token_hash"}
+_SECRET_FIELDS = {"password_hash", "token_hash", "totp_secret", "recovery_codes"}
 
 
 class LoginFailed(AttendanceError):
     """Wrong username or password (deliberately not saying which)."""
+
+
+class SecondFactorRequired(AttendanceError):
+    """The password was right; the account also needs its two-factor code (`otp`)."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("this account signs in with a two-factor code too: send it as 'otp'")
+        self.user = user
+
+
+class TwoFactorEnrolmentRequired(AttendanceError):
+    """The account's role must use two-factor sign-in and it is not set up yet (see /account)."""
 
 
 class WrongPassword(InvalidInput):
@@ -115,13 +127,41 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
-def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
-    """The active user with these credentials; every check is throttled per account-and-address."""
+def authenticate(*, session: Session, username: str, password: str, client: str,
+                 otp: str | None = None) -> User:
+    """The active user with these credentials; every check is throttled per account-and-address.
+
+    An account with two-factor sign-in also needs `otp` (a TOTP or recovery code): without it,
+    SecondFactorRequired (the pages then ask for it on a second step)."""
     username = username.strip().lower()[:100]
     user = session.exec(select(User).where(User.username == username)).first()
     if not _throttled_check(session, username, password, user, client, action="auth.login"):
         raise LoginFailed("wrong username or password")
     assert user is not None
+    if two_factor.enabled(user):
+        if not otp:
+            raise SecondFactorRequired(user)
+        complete_second_factor(session=session, user=user, code=otp, client=client)
+        return user
+    return _logged_in(session, user, client)
+
+
+def complete_second_factor(*, session: Session, user: User, code: str, client: str) -> User:
+    """The second step of a sign-in: the code must be right (throttled like a password)."""
+    if not two_factor.check_code(session=session, user=user, code=code, client=client):
+        _audit_now(cast(Engine, session.get_bind()), actor=f"user:{user.username}", action="auth.2fa_failed",
+                   entity="user", entity_id=user.id, client=client)
+        raise LoginFailed("wrong two-factor code")
+    return _logged_in(session, user, client)
+
+
+def check_enrolment(user: User) -> None:
+    """TwoFactorEnrolmentRequired when the account's role needs two-factor sign-in it has not set up."""
+    if two_factor.required(user) and not two_factor.enabled(user):
+        raise TwoFactorEnrolmentRequired("two-factor sign-in is required for this account: set it up at /account")
+
+
+def _logged_in(session: Session, user: User, client: str) -> User:
     user.last_login_at = utcnow()
     session.add(user)
     audit.record(session=session, actor=f"user:{user.username}", action="auth.login", entity="user",

@@ -22,6 +22,8 @@ class AuthSettings(BaseSettings):
     max_failures_per_client: int = Field(20, ge=1, description="failed password checks per address, any account")
     failure_window_minutes: int = Field(15, ge=1)
     min_password_length: int = Field(10, ge=8)
+    require_2fa_roles: str = Field("", description="roles that must use two-factor sign-in, e.g. 'admin,personnel'")
+    second_factor_minutes: int = Field(5, ge=1, le=30, description="time to type the code after the password")
 
 
 @lru_cache

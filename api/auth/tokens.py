@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import jwt
 
 from api.auth.models import AuthSession, User
+from attendance.timeutil import utcnow
 from config import get_settings
 
 ALGORITHM = "HS256"
@@ -57,3 +58,25 @@ def new_device_secret() -> str:
 def device_token_hash(secret: str) -> str:
     """SHA-256 of a device token (high entropy, so a fast hash is enough)."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+SECOND_FACTOR_AUDIENCE = "attendance-2fa"
+
+
+def create_second_factor_token(user: User, *, minutes: int) -> str:
+    """A short-lived proof that the password was right, for the code step (never an access token)."""
+    assert user.id is not None
+    now = utcnow()
+    payload = {"sub": str(user.id), "ver": user.token_version, "aud": SECOND_FACTOR_AUDIENCE,
+               "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=minutes)).timestamp())}
+    return jwt.encode(payload, get_settings().secret_key, algorithm=ALGORITHM)
+
+
+def decode_second_factor_token(token: str) -> tuple[int, int]:
+    """(user id, token version) of a valid code-step token; InvalidToken otherwise."""
+    try:
+        payload = jwt.decode(token, get_settings().secret_key, algorithms=[ALGORITHM],
+                             audience=SECOND_FACTOR_AUDIENCE, options={"require": ["sub", "exp", "ver"]})
+        return int(payload["sub"]), int(payload["ver"])
+    except (jwt.PyJWTError, ValueError, TypeError) as err:
+        raise InvalidToken(str(err)) from err

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
+from api.auth.service import TwoFactorEnrolmentRequired
 from api.deps import OptionalUser
 from api.pages.i18n import explain_error, language_of, translate
 from api.pages.validation import explain_validation
@@ -63,6 +64,8 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
+            except TwoFactorEnrolmentRequired:
+                return RedirectResponse("/account", status_code=303)
             except LoginRequired:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

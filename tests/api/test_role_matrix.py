@@ -115,6 +115,11 @@ CASES = [
     Case("DELETE", "/api/auth/session", {r: 204 for r in USERS}),
     Case("POST", "/api/auth/logout", {r: 204 for r in USERS}),
     Case("POST", "/api/auth/logout-everywhere", USERS),
+    Case("POST", "/api/auth/2fa/setup", USERS),
+    Case("POST", "/api/auth/2fa/enable", {r: 409 for r in USERS},  # 409: no set-up started
+         _with("/api/auth/2fa/enable", lambda o, r: {"code": "123456"})),
+    Case("POST", "/api/auth/2fa/disable", {r: 204 for r in USERS},
+         _with("/api/auth/2fa/disable", lambda o, r: {"password": PASSWORD})),
     Case("GET", "/api/users/{user_id}/sessions", ADMIN),
     Case("DELETE", "/api/users/{user_id}/sessions", ADMIN),
     Case("DELETE", "/api/users/{user_id}/sessions/{session_id}", {"admin": 204}, _other_session),

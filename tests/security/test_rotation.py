@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from api.auth.models import AuthSession
+from api.auth import two_factor
+from api.auth.models import AuthSession, User
 from api.cli.main import app as cli
 from attendance.models import AuditEntry
 from attendance.timeutil import utcnow
@@ -29,6 +31,7 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
     session.add(FaceTemplate(staff_id=office.clerk.id, consent_id=consent.id, model="dlib", created_by="test",
                              encoding=TemplateCipher(old_key).seal_encoding(encoding, staff_id=office.clerk.id),
                              created_at=utcnow()))
+    seed = two_factor.start_enrolment(session=session, user=office.users["head"]).secret
     session.commit()
     before = client.get("/api/auth/me", headers=office.headers["head"])
     assert before.status_code == 200
@@ -46,3 +49,5 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
     assert client.get("/api/auth/me", headers=office.headers["head"]).status_code == 401
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "secret.rotate")).one()
     assert all(row.ended_at is not None for row in session.exec(select(AuthSession)))
+    head = session.get(User, office.users["head"].id)
+    assert head is not None and (two_factor.pending_enrolment(head) or pytest.fail("no seed")).secret == seed

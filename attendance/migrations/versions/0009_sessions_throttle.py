@@ -1,4 +1,5 @@
-"""Server-side sessions, one throttle counter per key (replaces login_failures), client on audit entries
+"""Server-side sessions, one throttle counter per key (replaces login_failures), client on audit entries,
+two-factor columns on users
 
 Revision ID: 0009_sessions_throttle
 Revises: 0006_punch_period_index
@@ -57,9 +58,17 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client", _AUTO(length=100), nullable=True))
         batch_op.create_index(batch_op.f("ix_audit_log_client"), ["client"], unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column("totp_enabled_at", _UTC(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("recovery_codes", _AUTO(length=2000), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("recovery_codes")
+        batch_op.drop_column("totp_enabled_at")
+        batch_op.drop_column("totp_secret")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_log_client"))
         batch_op.drop_column("client")

@@ -6,6 +6,7 @@ from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.wall_clock import LocalTime
 from attendance.models import ExceptionKind
 
 _ID = Field(ge=1, le=2_147_483_647)
@@ -116,10 +117,10 @@ class SchedulePublic(BaseModel):
     valid_from: date
     valid_to: date | None
     workdays: str = Field(examples=["0,1,2,3,4"])
-    morning_start: time
-    morning_end: time
-    afternoon_start: time
-    afternoon_end: time
+    morning_start: LocalTime
+    morning_end: LocalTime
+    afternoon_start: LocalTime
+    afternoon_end: LocalTime
     grace_minutes: int
 
 
@@ -164,8 +165,8 @@ class CalendarDay(BaseModel):
     date: date
     workday: bool
     holiday_name: str | None
-    morning_start: time
-    morning_end: time
-    afternoon_start: time
-    afternoon_end: time
+    morning_start: LocalTime
+    morning_end: LocalTime
+    afternoon_start: LocalTime
+    afternoon_end: LocalTime
     grace_minutes: int

@@ -1,0 +1,23 @@
+"""Wall-clock values in responses: a time of day or a device's reading, with no UTC offset.
+
+OpenAPI's `time` and `date-time` formats are RFC 3339 and require an offset; a session start
+("07:30:00") or a terminal's own clock reading ("2026-11-24T07:28:13") has none, so declaring them
+with those formats made every such response break its own schema. They are declared as patterned
+strings instead, saying what they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated
+
+from pydantic import WithJsonSchema
+
+LocalTime = Annotated[time, WithJsonSchema({
+    "type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "examples": ["07:30:00"],
+    "description": "a wall-clock time in the unit's time zone (no offset)"})]
+
+DeviceDateTime = Annotated[datetime, WithJsonSchema({
+    "type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$",
+    "examples": ["2026-11-24T07:28:13"],
+    "description": "the time as the device reported it: naive device-local, or with its offset"})]

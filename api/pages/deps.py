@@ -87,8 +87,12 @@ class PageRoute(APIRoute):
                 return error_page(request, 422, translate("error.invalid", language),
                                   explain_validation(err.errors(), language))
             except HTTPException as err:
-                if err.status_code == 401:
-                    return RedirectResponse("/login", status_code=303)
+                if err.status_code == 401:  # an ended or expired session: forget its cookie too
+                    from api.auth.cookies import clear_session_cookie
+
+                    expired = RedirectResponse("/login", status_code=303)
+                    clear_session_cookie(expired)
+                    return expired
                 key = {403: "error.forbidden", 404: "error.not_found"}.get(err.status_code, "error.invalid")
                 return error_page(request, err.status_code, translate(key, language_of(request)), str(err.detail))
             except Exception:

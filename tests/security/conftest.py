@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 from tests.api.conftest import app, client, office  # noqa: F401
-from tests.pages.conftest import browser, server  # noqa: F401
+from tests.pages.conftest import server  # noqa: F401

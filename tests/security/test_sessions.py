@@ -98,3 +98,14 @@ def test_admins_filter_security_events_by_action_and_address(client: TestClient,
     assert {"auth.login", "auth.login_failed"} <= actions
     assert all(item["client"] == "testclient" for item in events["items"])
     assert client.get("/api/audit", params={"client": "10.9.9.9"}, headers=admin).json()["total"] == 0
+
+
+def test_a_page_with_an_ended_session_sends_to_login_and_forgets_the_cookie(client: TestClient,
+                                                                            office: Office) -> None:
+    assert client.post("/api/auth/session", json={"username": "head", "password": PASSWORD}).status_code == 200
+    cookie = client.cookies.get("attendance_session")
+    client.post("/api/auth/logout-everywhere")
+    client.cookies.set("attendance_session", cookie)
+    page = client.get("/today", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/login"
+    assert 'attendance_session=""' in page.headers.get("set-cookie", "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pyotp
@@ -63,39 +62,3 @@ def test_required_roles_can_only_enrol_until_they_do(client: TestClient, office:
     assert client.get("/api/users", headers=admin).status_code == 200
     client.post("/api/auth/session", json={"username": "personnel", "password": PASSWORD})
     assert client.get("/today", follow_redirects=False).headers["location"] == "/account"
-
-
-@pytest.mark.slow
-def test_enrolment_and_login_in_chromium(server, browser, session: Session) -> None:  # type: ignore[no-untyped-def]
-    from tests.pages.conftest import PASSWORD as PAGE_PASSWORD
-    from tests.pages.conftest import add_user, log_in, seed_office
-
-    office = seed_office(session)
-    add_user(session, "phongtc", "personnel", unit=office.root)
-    session.commit()
-    context = browser.new_context(locale="vi-VN")
-    page = context.new_page()
-    log_in(page, server, "phongtc")
-    page.goto(f"{server}/account")
-    assert page.locator("#two-factor-status").inner_text() == "Chưa bật."
-    page.click("form[action='/account/2fa/setup'] button")
-    assert page.locator(".qr svg").count() == 1
-    secret = page.locator("#totp-secret").inner_text()
-    page.fill("input[name=code]", pyotp.TOTP(secret).now())
-    page.click("form[action='/account/2fa/enable'] button")
-    codes = page.locator(".recovery-codes code").all_inner_texts()
-    assert len(codes) == 10 and all(re.fullmatch(r"[0-9a-f]{6}-[0-9a-f]{6}", c) for c in codes)
-    assert page.locator("#two-factor-status").inner_text() == "Đang bật."
-    page.click("form[action='/logout'] button")
-    page.fill("input[name=username]", "phongtc")
-    page.fill("input[name=password]", PAGE_PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    assert "xác thực hai lớp" in page.locator("main").inner_text()
-    page.fill("input[name=code]", "000000")
-    page.click("form[action='/login/code'] button")
-    assert "Mã xác thực không đúng" in page.locator("main").inner_text()
-    page.fill("input[name=code]", pyotp.TOTP(secret).now())
-    page.click("form[action='/login/code'] button")
-    page.wait_for_url(f"{server}/today")
-    assert page.locator("nav.menu").count() == 1
-    context.close()

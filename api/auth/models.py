@@ -30,6 +30,7 @@ class User(SQLModel, table=True):
     totp_secret: bytes | None = Field(default=None, sa_column=Column(LargeBinary),
                                       description="the TOTP seed, sealed under the service secret")
     totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    totp_last_step: int | None = Field(default=None, description="the last 30 s step whose code was used")
     recovery_codes: str = Field(default="", max_length=2000, description="SHA-256 of unused codes, comma-separated")
 
     @property

@@ -67,7 +67,7 @@ def confirm_enrolment(*, session: Session, user: User, code: str, actor: str, cl
     """Turn two-factor sign-in on with a first valid code; returns the recovery codes (shown once)."""
     if user.totp_secret is None or enabled(user):
         raise Conflict("start the two-factor set-up first")
-    if not pyotp.TOTP(_seed(user)).verify(code.strip().replace(" ", ""), valid_window=1):
+    if not _accept_totp(user, code.strip().replace(" ", "")):
         raise InvalidInput("the code is wrong or expired")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     user.recovery_codes = ",".join(_hash(c) for c in codes)
@@ -81,7 +81,7 @@ def confirm_enrolment(*, session: Session, user: User, code: str, actor: str, cl
 
 def disable(*, session: Session, user: User, actor: str, client: str | None) -> None:
     """Turn two-factor sign-in off (after the caller re-authenticated)."""
-    user.totp_secret, user.totp_enabled_at, user.recovery_codes = None, None, ""
+    user.totp_secret, user.totp_enabled_at, user.recovery_codes, user.totp_last_step = None, None, "", None
     session.add(user)
     session.flush()
     audit.record(session=session, actor=actor, action="auth.2fa_disable", entity="user", entity_id=user.id,
@@ -99,7 +99,9 @@ def check_code(*, session: Session, user: User, code: str, client: str) -> bool:
     typed = code.strip().replace(" ", "").lower()
     ok = False
     if user.totp_secret is not None and typed.isdigit():
-        ok = pyotp.TOTP(_seed(user)).verify(typed, valid_window=1)
+        ok = _accept_totp(user, typed)
+        if ok:
+            session.add(user)
     elif typed:
         hashes = [h for h in user.recovery_codes.split(",") if h]
         if _hash(typed) in hashes:
@@ -112,6 +114,20 @@ def check_code(*, session: Session, user: User, code: str, client: str) -> bool:
     if ok:
         throttle.forgive(engine, username=user.username, client=client)
     return ok
+
+
+def _accept_totp(user: User, typed: str) -> bool:
+    """A code of the current 30 s step or a neighbour, never one already used (a code seen over a
+    shoulder or replayed cannot sign in a second time); records the step it used."""
+    totp = pyotp.TOTP(_seed(user))
+    now = utcnow()
+    current = totp.timecode(now)
+    for offset in (0, -1, 1):
+        step = current + offset
+        if step > (user.totp_last_step or 0) and secrets.compare_digest(totp.generate_otp(step), typed):
+            user.totp_last_step = step
+            return True
+    return False
 
 
 def reseal(user: User, *, old: TemplateCipher, new: TemplateCipher) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pyotp
@@ -35,7 +36,13 @@ def test_login_needs_the_code_once_enrolled(client: TestClient, office: Office, 
     without = _login(client)
     assert without.status_code == 401 and without.json()["error"] == "SecondFactorRequired"
     assert _login(client, otp="123456").status_code == 401
-    assert _login(client, otp=pyotp.TOTP(secret).now()).status_code == 200
+    code = pyotp.TOTP(secret).now()
+    first, replay = _login(client, otp=code), _login(client, otp=code)
+    # The enrolment used this step's code already, so only the next step's is new; a replay never passes.
+    assert replay.status_code == 401 and first.status_code in (200, 401)
+    later = pyotp.TOTP(secret).at(time.time() + 30)
+    assert _login(client, otp=later).status_code == 200
+    assert _login(client, otp=later).status_code == 401
     assert _login(client, otp=recovery[0]).status_code == 200
     assert _login(client, otp=recovery[0]).status_code == 401  # a recovery code works once
     actions = {e.action for e in session.exec(select(AuditEntry).where(AuditEntry.action.startswith("auth.")))}

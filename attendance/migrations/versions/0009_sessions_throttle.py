@@ -61,12 +61,14 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("totp_secret", sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column("totp_enabled_at", _UTC(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("recovery_codes", _AUTO(length=2000), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("recovery_codes")
+        batch_op.drop_column("totp_last_step")
         batch_op.drop_column("totp_enabled_at")
         batch_op.drop_column("totp_secret")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:

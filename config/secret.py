@@ -33,6 +33,9 @@ def secret_path(data_dir: Path) -> Path:
 def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE) -> str:
     """The key stored in `data_dir/name`, created (384 random bits, owner-only) when there is none."""
     path = data_dir / name
+    if (data_dir / (name + ".new")).exists():
+        log.warning("%s.new exists: a key rotation stopped half-way. If `attendance secret rotate` reported "
+                    "success, the data is sealed with the new key: move %s.new over %s", path, path, path)
     try:
         return _read(path)
     except FileNotFoundError:

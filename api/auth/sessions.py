@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, or_, update
 from sqlmodel import Session, col, select
 
 from api.auth.models import AuthSession, User
@@ -17,6 +17,7 @@ from attendance.timeutil import utcnow
 COOKIE = "cookie"
 TOKEN = "token"
 _TOUCH_EVERY = timedelta(minutes=1)
+KEEP_ENDED = timedelta(days=30)
 
 
 class SessionEnded(Exception):
@@ -34,6 +35,12 @@ def open_session(*, session: Session, user: User, kind: str, client: str = "", u
                       user_agent=user_agent[:200], created_at=now, last_seen_at=now,
                       expires_at=now + timedelta(minutes=minutes))
     session.add(row)
+    # The account's sessions that ended or expired over a month ago go (their ends are in the audit log);
+    # by account, so the table stays small without a sweeper and the delete uses the user_id index.
+    old = now - KEEP_ENDED
+    session.execute(delete(AuthSession).where(
+        col(AuthSession.user_id) == user.id, col(AuthSession.created_at) < old,
+        or_(col(AuthSession.ended_at).is_not(None), col(AuthSession.expires_at) < now)))
     session.flush()
     return row
 

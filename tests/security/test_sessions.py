@@ -109,3 +109,23 @@ def test_a_page_with_an_ended_session_sends_to_login_and_forgets_the_cookie(clie
     page = client.get("/today", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/login"
     assert 'attendance_session=""' in page.headers.get("set-cookie", "")
+
+
+def test_sessions_ended_over_a_month_ago_are_dropped_at_the_next_login(client: TestClient, office: Office,
+                                                                        session: Session) -> None:
+    _token(client, "head")
+    kept = _token(client, "head")
+    head_id = office.users["head"].id
+    rows = session.exec(select(AuthSession).where(AuthSession.user_id == head_id).order_by(AuthSession.id)).all()
+    rows = rows[-2:]
+    rows[0].created_at -= timedelta(days=31)
+    rows[0].expires_at = rows[0].created_at + timedelta(hours=1)
+    rows[1].created_at -= timedelta(days=31)  # old but still open: kept
+    session.add_all(rows)
+    session.commit()
+    old_ended, old_open = rows[0].id, rows[1].id
+    _token(client, "head")
+    session.expire_all()
+    ids = [row.id for row in session.exec(select(AuthSession).where(AuthSession.user_id == head_id))]
+    assert old_ended not in ids and old_open in ids
+    assert client.get("/api/auth/me", headers=kept).status_code == 200

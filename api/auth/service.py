@@ -17,6 +17,7 @@ from api.auth.roles import DEVICE_SCOPES, Permission, Role, parse_grants, permis
 from api.auth.sessions import SessionEnded, end_all_sessions, live_session
 from api.auth.settings import get_auth_settings
 from api.auth.strength import check_password_strength
+from api.auth.throttle import TooManyAttempts
 from api.auth.tokens import InvalidToken, decode_access_token, device_token_hash, new_device_secret
 from attendance import audit
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound, UnknownStaff, UnknownUnit
@@ -45,14 +46,6 @@ class TwoFactorEnrolmentRequired(AttendanceError):
 
 class WrongPassword(InvalidInput):
     """The password given to confirm an action (e.g. the current one, to change it) is wrong."""
-
-
-class TooManyAttempts(AttendanceError):
-    """Too many failed password checks from this address; try again after `retry_after` seconds."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from api.auth.models import ThrottleCounter
 from api.auth.settings import get_auth_settings
+from attendance.errors import AttendanceError
 from attendance.timeutil import utcnow
 
 _MAX_BLOCK = timedelta(hours=4)
+
+
+class TooManyAttempts(AttendanceError):
+    """Too many failed checks from this address; try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,9 +93,7 @@ def check_code(*, session: Session, user: User, code: str, client: str) -> bool:
     engine = cast(Engine, session.get_bind())
     verdict = throttle.take_slot(engine, username=user.username, client=client)
     if not verdict.allowed:
-        from api.auth.service import TooManyAttempts
-
-        raise TooManyAttempts("too many failed checks; try again later", verdict.retry_after)
+        raise throttle.TooManyAttempts("too many failed checks; try again later", verdict.retry_after)
     typed = code.strip().replace(" ", "").lower()
     ok = False
     if user.totp_secret is not None and typed.isdigit():

@@ -9,10 +9,12 @@ address does not stop the account's owner signing in from another.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, case, delete, update
+from sqlalchemy import Connection, Engine, case, delete, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from api.auth.models import ThrottleCounter
@@ -55,7 +57,7 @@ def take_slot(engine: Engine, *, username: str, client: str, now: datetime | Non
     now = now or utcnow()
     limits = ((account_key(username, client), settings.max_failures_per_user),
               (client_key(client), settings.max_failures_per_client))
-    with engine.begin() as conn:
+    with _transaction(engine) as conn:
         for key, limit in limits:
             failures, window_start, blocked_until = _increment(conn, key, now, settings.failure_window_minutes)
             if failures > limit:
@@ -70,7 +72,7 @@ def take_slot(engine: Engine, *, username: str, client: str, now: datetime | Non
 
 def forgive(engine: Engine, *, username: str, client: str) -> None:
     """A correct password: the account-from-address starts afresh and the address gets its slot back."""
-    with engine.begin() as conn:
+    with _transaction(engine) as conn:
         conn.execute(delete(ThrottleCounter).where(
             ThrottleCounter.key == account_key(username, client)))  # type: ignore[arg-type]
         conn.execute(update(ThrottleCounter)
@@ -83,6 +85,17 @@ def clear(engine: Engine, *, username: str, client: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(ThrottleCounter).where(
             ThrottleCounter.key == account_key(username, client)))  # type: ignore[arg-type]
+
+
+@contextmanager
+def _transaction(engine: Engine) -> Iterator[Connection]:
+    """A short transaction of its own. On PostgreSQL it does not wait for the WAL flush: a crash can lose
+    the last fraction of a second of counts, which a rate limiter can afford, and each login saves two
+    disk syncs (about 4 ms each on a busy disk)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        yield conn
 
 
 def _increment(conn, key: str, now: datetime, window_minutes: int):  # type: ignore[no-untyped-def]

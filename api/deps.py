@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
-from api.auth.service import principal_for_token
+from api.auth.service import check_enrolment, principal_for_token
 from api.auth.settings import get_auth_settings
 from api.auth.tokens import InvalidToken
 from attendance.db import get_engine
@@ -38,6 +38,7 @@ from config import Settings, get_settings
 MAX_ID = 2_147_483_647
 _oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_ENROLMENT_PATHS = ("/api/auth/", "/account", "/logout", "/login")
 
 
 def get_session() -> Iterator[Session]:
@@ -73,6 +74,8 @@ def get_optional_principal(request: Request, session: SessionDep,
                             headers={"WWW-Authenticate": "Bearer"}) from err
     if from_cookie and request.method in _UNSAFE and not _same_origin(request):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-origin request refused")
+    if principal.user is not None and not request.url.path.startswith(_ENROLMENT_PATHS):
+        check_enrolment(principal.user)  # a role that must use two-factor sign-in: only set-up until then
     return principal
 
 
@@ -176,6 +179,11 @@ CurrentStaff = Annotated[Staff, Depends(get_current_staff)]
 CurrentUnit = Annotated[Unit, Depends(get_current_unit)]
 CurrentDevice = Annotated[Device, Depends(get_current_device)]
 CurrentRequest = Annotated[LeaveRequest, Depends(get_current_request)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (the throttle and the audit log key on it)."""
+    return (request.client.host if request.client else "unknown")[:100]
 
 
 def _same_origin(request: Request) -> bool:

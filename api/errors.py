@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth.service import LoginFailed, TooManyAttempts
+from api.auth.service import LoginFailed, SecondFactorRequired, TooManyAttempts, TwoFactorEnrolmentRequired
 from api.limits import body_limit
 from api.schemas.common import COMMON_RESPONSES
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
@@ -23,12 +24,18 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (LoginFailed, 401),
+    (SecondFactorRequired, 401),
+    (TwoFactorEnrolmentRequired, 403),
     (TooManyAttempts, 429),
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),
     (AttendanceError, 400),
 ]
+
+# Paths whose callers are programs (API clients, terminals, scrapers): errors stay JSON there.
+MACHINE_PATHS = ("/api/", "/api", "/iclock", "/metrics", "/health", "/docs", "/openapi.json", "/redoc")
+
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map errors to status codes, and document those codes on every route included after this."""
@@ -69,6 +76,22 @@ def install_error_handlers(app: FastAPI) -> None:
         # SQLite refuses integers beyond 64 bits; only a client can send one.
         log.info("overflow: %s", exc)
         return JSONResponse(status_code=422, content={"detail": "a number is out of range", "errors": []})
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        # Unknown URLs and wrong methods: browsers get the service's page, machines JSON.
+        if request.url.path.startswith(MACHINE_PATHS):
+            return await http_exception_handler(request, exc)
+        from api.pages.deps import error_page
+        from api.pages.i18n import language_of, translate
+
+        language = language_of(request)
+        key = {404: "error.not_found", 405: "error.method", 403: "error.forbidden"}.get(exc.status_code,
+                                                                                        "error.invalid")
+        page = error_page(request, exc.status_code, translate(key, language))
+        for name, value in (exc.headers or {}).items():
+            page.headers[name] = value
+        return page
 
     app.add_middleware(BodySizeLimit)
 

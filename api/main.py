@@ -23,9 +23,12 @@ from api.routes import (
     units,
     users,
 )
+from api.security_headers import SecurityHeaders
+from config import get_settings
 
 
 def create_app() -> FastAPI:
+    get_settings()  # refuse to start with an unusable environment or secret, before serving anything
     app = FastAPI(
         title="Chấm công — Attendance service",
         description="Staff attendance for Vietnamese government offices.",
@@ -46,6 +49,7 @@ def create_app() -> FastAPI:
     app.include_router(devices.router)
     app.include_router(metrics.router)
     app.add_middleware(LatencyMiddleware)
+    app.add_middleware(SecurityHeaders)
     app.include_router(iclock.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files(), name="static")

@@ -29,6 +29,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str | None = None,
+    client: str | None = None,
 ) -> AuditEntry:
     """Append one audit entry (flushed with the caller's unit of work)."""
     entry = AuditEntry(
@@ -40,6 +41,7 @@ def record(
         before=before,
         after=after,
         reason=reason,
+        client=client[:100] if client else None,
     )
     session.add(entry)
     return entry

@@ -37,6 +37,7 @@ def seed(url: str) -> tuple[int, str]:
 
     from api.auth.models import User
     from api.auth.passwords import hash_password
+    from api.auth.sessions import TOKEN, open_session
     from api.auth.tokens import create_access_token
     from attendance.db import get_engine
     from attendance.ledger import PunchIn, ingest_punches
@@ -68,7 +69,8 @@ def seed(url: str) -> tuple[int, str]:
                      created_at=utcnow())
         session.add(admin)
         session.commit()
-        token, _ = create_access_token(admin, minutes=120)
+        token, _ = create_access_token(admin, open_session(session=session, user=admin, kind=TOKEN))
+        session.commit()
         assert unit.id is not None
         return unit.id, token
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-insecure-development-secret"
+from config.secret import SecretUnusable, check_secret, load_or_create_secret
 
 
 class AttendancePolicy(BaseModel):
@@ -82,13 +82,14 @@ class Settings(BaseSettings):
         env_prefix="ATTENDANCE_", env_file=".env", env_nested_delimiter="__", extra="ignore"
     )
 
-    environment: str = Field("development", description="development | test | production")
+    environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("data")
     database_url: str | None = Field(
         None, validation_alias=AliasChoices("DATABASE_URL", "ATTENDANCE_DATABASE_URL")
     )
     timezone: str = "Asia/Ho_Chi_Minh"
-    secret_key: str = DEFAULT_SECRET
+    # Empty: the installation's own key, generated on first start in data_dir/secret.key.
+    secret_key: str = ""
     language: str = "vi"
     policy: AttendancePolicy = AttendancePolicy()
     faces: FacePolicy = FacePolicy()
@@ -105,9 +106,13 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError("ATTENDANCE_SECRET_KEY must be set in production")
+    def _usable_secret(self) -> Settings:
+        try:
+            if not self.secret_key:
+                self.secret_key = load_or_create_secret(self.data_dir)
+            check_secret(self.secret_key, production=self.environment == "production")
+        except SecretUnusable as err:
+            raise ValueError(str(err)) from err
         return self
 
     @property

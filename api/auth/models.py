@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import LargeBinary
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -26,6 +27,15 @@ class User(SQLModel, table=True):
     token_version: int = Field(default=1, description="bumped to invalidate every token issued before")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    totp_secret: bytes | None = Field(default=None, sa_column=Column(LargeBinary),
+                                      description="the TOTP seed, sealed under the service secret")
+    totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    totp_last_step: int | None = Field(default=None, description="the last 30 s step whose code was used")
+    recovery_codes: str = Field(default="", max_length=2000, description="SHA-256 of unused codes, comma-separated")
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class DeviceToken(SQLModel, table=True):
@@ -44,12 +54,30 @@ class DeviceToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
-class LoginFailure(SQLModel, table=True):
-    """One failed login, kept for rate limiting (shared by every API process)."""
+class AuthSession(SQLModel, table=True):
+    """One signed-in browser or API client; a token is valid only while its session row is open."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "auth_sessions"
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=100, index=True)
-    client: str = Field(max_length=100, index=True)
-    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    sid: str = Field(unique=True, max_length=64, description="random id carried in the token")
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=16, description="cookie | token")
+    client: str = Field(default="", max_length=100)
+    user_agent: str = Field(default="", max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    last_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    end_reason: str | None = Field(default=None, max_length=50)
+
+
+class ThrottleCounter(SQLModel, table=True):
+    """Failed password checks for one key ('account|address' or 'address'), shared by every process."""
+
+    __tablename__ = "auth_throttle"
+
+    key: str = Field(primary_key=True, max_length=250)
+    failures: int = 0
+    window_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    blocked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

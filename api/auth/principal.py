@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.auth.models import DeviceToken, User
+from api.auth.models import AuthSession, DeviceToken, User
 from api.auth.roles import Permission, Role
 
 
@@ -22,6 +22,7 @@ class Principal:
     unit_ids: frozenset[int] | None
     user: User | None = None
     device_token: DeviceToken | None = None
+    auth_session: AuthSession | None = None  # the session a user's token names
 
     @property
     def username(self) -> str:

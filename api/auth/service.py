@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from api.auth.models import DeviceToken, LoginFailure, User
+from api.auth import throttle, two_factor
+from api.auth.models import AuthSession, DeviceToken, User
 from api.auth.passwords import dummy_verify, hash_password, random_password, verify_password
 from api.auth.principal import Principal
 from api.auth.roles import DEVICE_SCOPES, Permission, Role, parse_grants, permissions_for, unit_scoped
+from api.auth.sessions import SessionEnded, end_all_sessions, live_session
 from api.auth.settings import get_auth_settings
+from api.auth.strength import check_password_strength
+from api.auth.throttle import TooManyAttempts
 from api.auth.tokens import InvalidToken, decode_access_token, device_token_hash, new_device_secret
 from attendance import audit
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound, UnknownStaff, UnknownUnit
@@ -21,19 +25,27 @@ from attendance.models import Device, Staff, Unit
 from attendance.org import subtree_ids
 from attendance.timeutil import utcnow
 
-_SECRET_FIELDS = {"password_hash", "token_hash"}
+_SECRET_FIELDS = {"password_hash", "token_hash", "totp_secret", "recovery_codes"}
 
 
 class LoginFailed(AttendanceError):
     """Wrong username or password (deliberately not saying which)."""
 
 
-class TooManyAttempts(AttendanceError):
-    """Too many failed logins; try again after `retry_after` seconds."""
+class SecondFactorRequired(AttendanceError):
+    """The password was right; the account also needs its two-factor code (`otp`)."""
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
+    def __init__(self, user: User) -> None:
+        super().__init__("this account signs in with a two-factor code too: send it as 'otp'")
+        self.user = user
+
+
+class TwoFactorEnrolmentRequired(AttendanceError):
+    """The account's role must use two-factor sign-in and it is not set up yet (see /account)."""
+
+
+class WrongPassword(InvalidInput):
+    """The password given to confirm an action (e.g. the current one, to change it) is wrong."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +63,9 @@ def create_user(*, session: Session, username: str, role: str, password: str | N
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"username {username!r} is taken")
     password = password if password is not None else random_password()
-    check_password_strength(password)
+    staff = session.get(Staff, staff_id) if staff_id else None
+    check_password_strength(password, username=username,
+                            full_name=" ".join([full_name, staff.full_name if staff else ""]))
     user = User(username=username, full_name=full_name.strip(), password_hash=hash_password(password),
                 role=role, created_at=utcnow())
     _apply(session, user, {"unit_id": unit_id, "staff_id": staff_id, "grants": grants})
@@ -79,18 +93,23 @@ def update_user(*, session: Session, user: User, changes: dict[str, object], act
     session.flush()
     audit.record(session=session, actor=actor, action="user.update", entity="user", entity_id=user.id,
                  before=before, after=user_snapshot(user))
+    if not user.active:
+        end_all_sessions(session=session, user_id=user.id, reason="deactivated", actor=actor)
     return user
 
 
-def set_password(*, session: Session, user: User, password: str | None, actor: str) -> str:
-    """Set (or, with None, generate) a password; every token issued before stops working."""
+def set_password(*, session: Session, user: User, password: str | None, actor: str,
+                 client: str | None = None) -> str:
+    """Set (or, with None, generate) a password; every session of the account ends."""
     password = password if password is not None else random_password()
-    check_password_strength(password)
+    check_password_strength(password, username=user.username, full_name=_person_name(session, user))
     user.password_hash = hash_password(password)
     user.token_version += 1
     session.add(user)
     session.flush()
-    audit.record(session=session, actor=actor, action="user.password", entity="user", entity_id=user.id)
+    audit.record(session=session, actor=actor, action="user.password", entity="user", entity_id=user.id,
+                 client=client)
+    end_all_sessions(session=session, user_id=user.id, reason="password", actor=actor, client=client)
     return password
 
 
@@ -101,34 +120,53 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
-def authenticate(*, session: Session, username: str, password: str, client: str) -> User:
-    """The active user with these credentials; failures are counted and rate limited."""
-    settings = get_auth_settings()
+def authenticate(*, session: Session, username: str, password: str, client: str,
+                 otp: str | None = None) -> User:
+    """The active user with these credentials; every check is throttled per account-and-address.
+
+    An account with two-factor sign-in also needs `otp` (a TOTP or recovery code): without it,
+    SecondFactorRequired (the pages then ask for it on a second step)."""
     username = username.strip().lower()[:100]
-    client = (client or "unknown")[:100]
-    since = utcnow() - timedelta(minutes=settings.failure_window_minutes)
-    by_user = _failures(session, col(LoginFailure.username) == username, since)
-    by_client = _failures(session, col(LoginFailure.client) == client, since)
-    if by_user >= settings.max_failures_per_user or by_client >= settings.max_failures_per_client:
-        raise TooManyAttempts("too many failed logins; try again later", settings.failure_window_minutes * 60)
     user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        dummy_verify()
-        ok, new_hash = False, None
-    else:
-        ok, new_hash = verify_password(password, user.password_hash)
-    if not ok or user is None or not user.active:
-        _record_failure(session, username, client)
+    if not _throttled_check(session, username, password, user, client, action="auth.login"):
         raise LoginFailed("wrong username or password")
-    if new_hash:
-        user.password_hash = new_hash
+    assert user is not None
+    if two_factor.enabled(user):
+        if not otp:
+            raise SecondFactorRequired(user)
+        complete_second_factor(session=session, user=user, code=otp, client=client)
+        return user
+    return _logged_in(session, user, client)
+
+
+def complete_second_factor(*, session: Session, user: User, code: str, client: str) -> User:
+    """The second step of a sign-in: the code must be right (throttled like a password)."""
+    if not two_factor.check_code(session=session, user=user, code=code, client=client):
+        _audit_now(cast(Engine, session.get_bind()), actor=f"user:{user.username}", action="auth.2fa_failed",
+                   entity="user", entity_id=user.id, client=client)
+        raise LoginFailed("wrong two-factor code")
+    return _logged_in(session, user, client)
+
+
+def check_enrolment(user: User) -> None:
+    """TwoFactorEnrolmentRequired when the account's role needs two-factor sign-in it has not set up."""
+    if two_factor.required(user) and not two_factor.enabled(user):
+        raise TwoFactorEnrolmentRequired("two-factor sign-in is required for this account: set it up at /account")
+
+
+def _logged_in(session: Session, user: User, client: str) -> User:
     user.last_login_at = utcnow()
     session.add(user)
-    session.exec(delete(LoginFailure).where(col(LoginFailure.username) == username))  # type: ignore[call-overload]
     audit.record(session=session, actor=f"user:{user.username}", action="auth.login", entity="user",
-                 entity_id=user.id, reason=f"from {client}")
+                 entity_id=user.id, reason=f"from {client}", client=client)
     session.flush()
     return user
+
+
+def confirm_password(*, session: Session, user: User, password: str, client: str) -> None:
+    """Re-authentication (changing one's password, sensitive actions): throttled like a login."""
+    if not _throttled_check(session, user.username, password, user, client, action="auth.reauth"):
+        raise WrongPassword("the current password is wrong")
 
 
 def principal_for_token(*, session: Session, token: str) -> Principal:
@@ -139,10 +177,14 @@ def principal_for_token(*, session: Session, token: str) -> Principal:
     user = session.get(User, claims.user_id)
     if user is None or not user.active or user.token_version != claims.version:
         raise InvalidToken("the token was revoked")
-    return principal_for_user(session=session, user=user)
+    try:
+        auth_session = live_session(session=session, sid=claims.session_id, user_id=claims.user_id)
+    except SessionEnded as err:
+        raise InvalidToken(str(err)) from err
+    return principal_for_user(session=session, user=user, auth_session=auth_session)
 
 
-def principal_for_user(*, session: Session, user: User) -> Principal:
+def principal_for_user(*, session: Session, user: User, auth_session: AuthSession | None = None) -> Principal:
     """A user's permissions and unit scope."""
     permissions = permissions_for(user.role, user.grants)
     if user.role == Role.ADMIN:
@@ -153,7 +195,7 @@ def principal_for_user(*, session: Session, user: User) -> Principal:
     else:
         unit_ids = frozenset()
     return Principal(kind="user", actor=f"user:{user.username}", permissions=permissions, unit_ids=unit_ids,
-                     user=user)
+                     user=user, auth_session=auth_session)
 
 
 def issue_device_token(*, session: Session, name: str, scopes: list[str], device_id: int | None,
@@ -194,14 +236,6 @@ def revoke_device_token(*, session: Session, token: DeviceToken, actor: str) -> 
     return token
 
 
-def check_password_strength(password: str) -> None:
-    minimum = get_auth_settings().min_password_length
-    if len(password) < minimum:
-        raise InvalidInput(f"a password needs at least {minimum} characters")
-    if len(password) > 256:
-        raise InvalidInput("a password has at most 256 characters")
-
-
 def user_snapshot(row: User | DeviceToken) -> dict[str, object]:
     """An audit snapshot without secrets."""
     data = audit.snapshot(row) or {}
@@ -221,19 +255,49 @@ def _device_principal(session: Session, token: str) -> Principal:
                      device_token=row)
 
 
-def _record_failure(session: Session, username: str, client: str) -> None:
-    # Its own transaction: the request's unit of work rolls back on the error that follows.
-    now = utcnow()
-    expired = now - timedelta(minutes=get_auth_settings().failure_window_minutes)
-    with Session(session.get_bind()) as own:
-        own.exec(delete(LoginFailure).where(col(LoginFailure.at) < expired))  # type: ignore[call-overload]
-        own.add(LoginFailure(username=username, client=client, at=now))
+def _throttled_check(session: Session, username: str, password: str, user: User | None, client: str, *,
+                     action: str) -> bool:
+    """Take a throttle slot, then check the password; failures and lockouts are audited at once."""
+    client = (client or "unknown")[:100]
+    engine = cast(Engine, session.get_bind())
+    verdict = throttle.take_slot(engine, username=username, client=client)
+    if not verdict.allowed:
+        if verdict.failures == _limit_for(verdict.key) + 1:  # the attempt that trips it, not every one after
+            _audit_now(engine, actor=f"user:{username}", action="auth.lockout", entity="user",
+                       entity_id=user.id if user else None, client=client,
+                       after={"key": verdict.key.split(":", 1)[0], "retry_after": verdict.retry_after})
+        raise TooManyAttempts("too many failed password checks; try again later", verdict.retry_after)
+    if user is None:
+        dummy_verify()
+        ok, new_hash = False, None
+    else:
+        ok, new_hash = verify_password(password, user.password_hash)
+    if not ok or user is None or not user.active:
+        # Its own transaction: the request's unit of work rolls back on the error that follows.
+        _audit_now(engine, actor=f"user:{username}", action=f"{action}_failed", entity="user",
+                   entity_id=user.id if user else None, client=client)
+        return False
+    throttle.forgive(engine, username=username, client=client)
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+    return True
+
+
+def _limit_for(key: str) -> int:
+    settings = get_auth_settings()
+    return settings.max_failures_per_user if key.startswith("acct:") else settings.max_failures_per_client
+
+
+def _audit_now(engine: Engine, **entry: Any) -> None:
+    with Session(engine) as own:
+        audit.record(session=own, **entry)
         own.commit()
 
 
-def _failures(session: Session, condition: Any, since: datetime) -> int:
-    query = select(func.count()).select_from(LoginFailure).where(condition, col(LoginFailure.at) >= since)
-    return int(session.exec(query).one())  # type: ignore[call-overload]
+def _person_name(session: Session, user: User) -> str:
+    staff = session.get(Staff, user.staff_id) if user.staff_id else None
+    return " ".join(part for part in (user.full_name, staff.full_name if staff else "") if part)
 
 
 def _apply(session: Session, user: User, changes: dict[str, object]) -> None:

@@ -12,7 +12,8 @@ from rich.table import Table
 from config import get_settings
 from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.capture import FrameSource
-from recognition.camera.gallery_cache import GalleryCache
+from recognition.camera.device_key import camera_cipher
+from recognition.camera.gallery_cache import GalleryCache, GalleryUnreadable
 from recognition.camera.liveness import LivenessPolicy
 from recognition.camera.outbox import Outbox
 from recognition.camera.service import CameraService, CameraStats
@@ -50,6 +51,12 @@ def run(
     sink: PunchSink = (
         HttpSink(server, token=token) if server else LocalSink(cipher_from_settings(settings), actor=f"camera:{serial}")
     )
+    gallery_cache = GalleryCache(folder / "gallery.bin", camera_cipher(folder=folder, token=token if server else None))
+    try:
+        gallery_cache.load()  # refuse to start on a copy this camera cannot read, before opening the source
+    except GalleryUnreadable as err:
+        console.print(f"[red]Lỗi:[/red] {err}")
+        raise typer.Exit(2) from err
     outbox = Outbox(folder / "outbox.sqlite3")
     service = CameraService(
         serial=serial,
@@ -57,7 +64,7 @@ def run(
         sink=sink,
         outbox=outbox,
         policy=policy,
-        gallery_cache=GalleryCache(folder / "gallery.bin", cipher_from_settings(settings, purpose="camera-gallery")),
+        gallery_cache=gallery_cache,
         snapshot_dir=folder / "unknown",
         attempts=AttemptQueue(folder / "attempts.sqlite3"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import camera, db, demo, devices, faces, report, serve, staff, users
+from api.cli import camera, db, demo, devices, faces, report, secret, serve, staff, users
 
 app = typer.Typer(
     name="attendance",
@@ -19,6 +19,7 @@ app.add_typer(faces.app, name="faces")
 app.add_typer(camera.app, name="camera")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
+app.add_typer(secret.app, name="secret")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

@@ -13,6 +13,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of
+from api.pages.params import IdQuery
 from api.pages.render import render, session_class, session_label
 from api.pages.scope import chosen_unit, parse_day, visible_units
 from attendance.calendar import day_schedule
@@ -26,7 +27,7 @@ _MISSING = ("missing_check_in", "missing_check_out")
 
 
 @router.get("/today", response_class=HTMLResponse, include_in_schema=False)
-def today_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+def today_page(request: Request, session: SessionDep, user: PageUser, unit: IdQuery = None,
                day: str | None = None) -> HTMLResponse:
     require(user, Permission.BOARD_READ)
     context = board_context(session=session, user=user, unit_id=unit, day=day,
@@ -36,7 +37,7 @@ def today_page(request: Request, session: SessionDep, user: PageUser, unit: int 
 
 
 @router.get("/today/fragment", response_class=HTMLResponse, include_in_schema=False)
-def today_fragment(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+def today_fragment(request: Request, session: SessionDep, user: PageUser, unit: IdQuery = None,
                    day: str | None = None) -> HTMLResponse:
     require(user, Permission.BOARD_READ)
     context = board_context(session=session, user=user, unit_id=unit, day=day, language=language_of(request))

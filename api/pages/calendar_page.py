@@ -14,6 +14,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require
 from api.pages.i18n import explain_error, language_of, translate
+from api.pages.params import IdQuery, YearQuery
 from api.pages.render import flash_redirect, render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import add_exception, add_schedule, national_days
@@ -26,8 +27,8 @@ router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/calendar", response_class=HTMLResponse, include_in_schema=False)
-def calendar_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
-                  year: int | None = None, error: str | None = None) -> HTMLResponse:
+def calendar_page(request: Request, session: SessionDep, user: PageUser, unit: IdQuery = None,
+                  year: YearQuery = None, error: str | None = None) -> HTMLResponse:
     require(user, Permission.SCHEDULES_READ)
     year = year or today().year
     if not 2000 <= year <= 2100:

@@ -10,13 +10,17 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
+from api.auth.service import TwoFactorEnrolmentRequired
 from api.deps import OptionalUser
 from api.pages.i18n import explain_error, language_of, translate
+from api.pages.validation import explain_validation
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
@@ -60,6 +64,8 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
+            except TwoFactorEnrolmentRequired:
+                return RedirectResponse("/account", status_code=303)
             except LoginRequired:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -72,12 +78,21 @@ class PageRoute(APIRoute):
                 language = language_of(request)
                 return error_page(request, status, translate("error.invalid", language),
                                   explain_error(str(err), language))
+            except (OverflowError, DataError):
+                # A number or date the database cannot hold: only a client sends one.
+                return error_page(request, 422, translate("error.invalid", language_of(request)),
+                                  translate("error.out_of_range", language_of(request)))
             except RequestValidationError as err:
-                detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors())
-                return error_page(request, 422, translate("error.invalid", language_of(request)), detail)
+                language = language_of(request)
+                return error_page(request, 422, translate("error.invalid", language),
+                                  explain_validation(err.errors(), language))
             except HTTPException as err:
-                if err.status_code == 401:
-                    return RedirectResponse("/login", status_code=303)
+                if err.status_code == 401:  # an ended or expired session: forget its cookie too
+                    from api.auth.cookies import clear_session_cookie
+
+                    expired = RedirectResponse("/login", status_code=303)
+                    clear_session_cookie(expired)
+                    return expired
                 key = {403: "error.forbidden", 404: "error.not_found"}.get(err.status_code, "error.invalid")
                 return error_page(request, err.status_code, translate(key, language_of(request)), str(err.detail))
             except Exception:
@@ -88,7 +103,26 @@ class PageRoute(APIRoute):
 
 
 def error_page(request: Request, status: int, message: str, detail: str = "") -> Response:
+    """The service's error page, with the menu when the browser is logged in."""
     from api.pages.render import render
 
     return render(request, "error.html", {"status": status, "message": message, "detail": detail},
-                  status_code=status)
+                  status_code=status, user=_viewer(request))
+
+
+def _viewer(request: Request) -> Principal | None:
+    """Who is logged in on this browser, for the menu; None when unknown or the lookup fails."""
+    from api.auth.service import principal_for_token
+    from api.auth.settings import get_auth_settings
+    from attendance.db import get_engine
+
+    token = request.cookies.get(get_auth_settings().cookie_name)
+    if not token:
+        return None
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            principal = principal_for_token(session=session, token=token)
+            session.commit()
+            return principal if principal.user is not None else None
+    except Exception:  # the error page itself must never fail
+        return None

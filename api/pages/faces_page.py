@@ -14,6 +14,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep, SettingsDep
 from api.pages.deps import PageRoute, PageUser, require, require_staff
 from api.pages.i18n import language_of, translate
+from api.pages.params import IdPath, IdQuery
 from api.pages.render import flash_redirect, render
 from api.pages.scope import visible_staff
 from attendance.errors import AttendanceError, InvalidInput
@@ -28,7 +29,7 @@ CONSENT_METHODS = ("signed_form", "in_person")
 
 @router.get("/faces", response_class=HTMLResponse, include_in_schema=False)
 def faces_page(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser,
-               staff: int | None = None, error: str | None = None) -> HTMLResponse:
+               staff: IdQuery = None, error: str | None = None) -> HTMLResponse:
     require(user, Permission.BIOMETRICS_MANAGE)
     people = visible_staff(session=session, principal=user)
     visible = {p.id for p in people if p.id}
@@ -46,7 +47,7 @@ def faces_page(request: Request, session: SessionDep, settings: SettingsDep, use
 
 
 @router.post("/faces/{staff_id}/consent", include_in_schema=False)
-def consent(request: Request, session: SessionDep, user: PageUser, staff_id: int,
+def consent(request: Request, session: SessionDep, user: PageUser, staff_id: IdPath,
             method: Annotated[str, Form()], agreed: Annotated[str, Form()] = "",
             document_ref: Annotated[str, Form(max_length=200)] = "") -> Response:
     require(user, Permission.BIOMETRICS_MANAGE)
@@ -59,7 +60,7 @@ def consent(request: Request, session: SessionDep, user: PageUser, staff_id: int
 
 
 @router.post("/faces/{staff_id}/photos", include_in_schema=False)
-def enroll(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser, staff_id: int,
+def enroll(request: Request, session: SessionDep, settings: SettingsDep, user: PageUser, staff_id: IdPath,
            photo: Annotated[UploadFile, File()], source: Annotated[str, Form()] = "upload") -> Response:
     require(user, Permission.BIOMETRICS_MANAGE)
     _person(session, user, staff_id)
@@ -77,7 +78,7 @@ def enroll(request: Request, session: SessionDep, settings: SettingsDep, user: P
 
 
 @router.post("/faces/{staff_id}/withdraw", include_in_schema=False)
-def withdraw(request: Request, session: SessionDep, user: PageUser, staff_id: int,
+def withdraw(request: Request, session: SessionDep, user: PageUser, staff_id: IdPath,
              reason: Annotated[str, Form(min_length=1, max_length=1000)]) -> Response:
     require(user, Permission.BIOMETRICS_MANAGE)
     _person(session, user, staff_id)

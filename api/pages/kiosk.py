@@ -14,6 +14,7 @@ from api.deps import SessionDep, get_optional_principal
 from api.pages.deps import LoginRequired, PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
 from api.pages.live import StreamScope, punch_events
+from api.pages.params import MAX_EVENT_ID, EventIdQuery
 from api.pages.render import render
 from attendance.db import get_engine
 from attendance.models import Device
@@ -51,7 +52,7 @@ def kiosk_prompt(request: Request, session: SessionDep, user: PageUser, device: 
 
 
 @router.get("/live/punches", include_in_schema=False)
-async def live_punches(request: Request, after: int = -1, device: str | None = None,
+async def live_punches(request: Request, after: EventIdQuery = -1, device: str | None = None,
                        last_event_id: str | None = Header(None)) -> StreamingResponse:
     """Server-sent events: one `punch` event per new ledger row the viewer may see (one door's with
     `device`), from now on (or after `after`)."""
@@ -61,7 +62,7 @@ async def live_punches(request: Request, after: int = -1, device: str | None = N
     if user is None or user.user is None:
         raise LoginRequired
     require(user, Permission.BOARD_READ)
-    if last_event_id and last_event_id.isdigit():
+    if last_event_id and last_event_id.isdigit() and int(last_event_id) <= MAX_EVENT_ID:
         after = int(last_event_id)
     scope = StreamScope(unit_ids=user.unit_ids, device=device or None)
     return StreamingResponse(punch_events(request, after_id=after, language=language_of(request), scope=scope),

@@ -14,6 +14,7 @@ from api.deps import SessionDep
 from api.pages.charts import hbar_chart, histogram
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
+from api.pages.params import IdQuery
 from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
@@ -32,7 +33,7 @@ DOWNLOADS = [("rep.dl.discipline_xlsx", "discipline", "xlsx"), ("rep.dl.discipli
 
 
 @router.get("/month", response_class=HTMLResponse, include_in_schema=False)
-def month_page(request: Request, session: SessionDep, user: PageUser, unit: int | None = None,
+def month_page(request: Request, session: SessionDep, user: PageUser, unit: IdQuery = None,
                month: str | None = None) -> HTMLResponse:
     require(user, Permission.REPORTS_READ)
     language = language_of(request)

@@ -16,6 +16,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
 from api.pages.i18n import language_of, translate
+from api.pages.params import IdPath, MonthQuery, YearQuery
 from api.pages.render import flash_redirect, render
 from attendance.errors import InvalidInput
 from attendance.leave import add_manual_punch
@@ -38,8 +39,8 @@ def my_month(user: PageUser) -> Response:
 
 
 @router.get("/people/{staff_id}/month", response_class=HTMLResponse, include_in_schema=False)
-def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: int, year: int | None = None,
-               month: int | None = None) -> HTMLResponse:
+def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: IdPath, year: YearQuery = None,
+               month: MonthQuery = None) -> HTMLResponse:
     staff = get_staff(session=session, staff_id=staff_id)
     require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
     now = unit_today(session=session, unit=session.get(Unit, staff.unit_id))
@@ -76,7 +77,7 @@ def _evidence(session: Session, user: Principal, staff_id: int, first: date, fol
 
 
 @router.post("/people/{staff_id}/punches", include_in_schema=False)
-def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id: int,
+def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id: IdPath,
                  day: Annotated[date, Form()], at: Annotated[time, Form()],
                  reason: Annotated[str, Form(max_length=1000)]) -> Response:
     """HR records a punch the person made but no device kept (a new ledger entry with its reason)."""

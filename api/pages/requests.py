@@ -15,6 +15,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
 from api.pages.i18n import explain_error, language_of, translate
+from api.pages.params import IdPath
 from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff
 from attendance.errors import AttendanceError, InvalidInput
@@ -77,7 +78,7 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
 
 
 @router.post("/requests/{request_id}/decide", include_in_schema=False)
-def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: int,
+def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath,
                 decision: Annotated[str, Form()], comment: Annotated[str, Form()] = "") -> Response:
     require(user, Permission.REQUESTS_DECIDE)
     row, staff = _own_scope(session, user, request_id)
@@ -95,7 +96,7 @@ def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
 
 
 @router.post("/requests/{request_id}/cancel", include_in_schema=False)
-def cancel_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: int) -> Response:
+def cancel_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath) -> Response:
     row, staff = _own_scope(session, user, request_id)
     if staff.id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden

@@ -61,6 +61,9 @@ def parse_day(value: str | None) -> date:
     if not value:
         return today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as err:
         raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}") from err
+    if not 2000 <= day.year <= 2100:
+        raise InvalidInput(f"no date {value!r} (years 2000-2100)")
+    return day

@@ -25,12 +25,14 @@ def list_entries(session: SessionDep, _: AuditRead, limit: Limit = 100, offset: 
                  entity: Annotated[str | None, Query(max_length=50, examples=["staff"])] = None,
                  entity_id: Annotated[str | None, Query(max_length=100)] = None,
                  actor: Annotated[str | None, Query(max_length=200, examples=["user:admin"])] = None,
-                 action: Annotated[str | None, Query(max_length=100, description="exact, or a prefix ending in '.'",
+                 action: Annotated[str | None, Query(max_length=100, description="exact, or a prefix ending in '.' (auth.: logins, lockouts, session ends)",
                                                      examples=["staff."])] = None,
+                 client: Annotated[str | None, Query(max_length=100, description="address of the request",
+                                                     examples=["10.0.0.7"])] = None,
                  since: AwareDatetime | None = None, until: AwareDatetime | None = None) -> Page[AuditPublic]:
     query = select(AuditEntry)
     for value, column in ((entity, AuditEntry.entity), (entity_id, AuditEntry.entity_id),
-                          (actor, AuditEntry.actor)):
+                          (actor, AuditEntry.actor), (client, AuditEntry.client)):
         if value is not None:
             query = query.where(col(column) == value)
     if action:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from sqlmodel import col, func, select
 
-from api.auth.models import DeviceToken, User
+from api.auth.models import AuthSession, DeviceToken, User
 from api.auth.principal import Principal
 from api.auth.roles import Permission, Role
 from api.auth.service import create_user, get_user, issue_device_token, revoke_device_token, set_password, update_user
-from api.deps import MAX_ID, SessionDep, require
+from api.auth.sessions import active_sessions, end_all_sessions, end_session
+from api.deps import MAX_ID, SessionDep, client_address, require
 from api.schemas.auth import (
+    AuthSessionPublic,
     DeviceTokenCreate,
     DeviceTokenCreated,
     DeviceTokenPublic,
     PasswordOut,
     PasswordReset,
+    SessionsEnded,
     UserCreate,
     UserCreated,
     UserPublic,
@@ -73,10 +76,34 @@ def update(user_id: UserId, body: UserUpdate, session: SessionDep, admin: Admin)
 
 
 @router.post("/users/{user_id}/password", summary="Reset an account's password (shown once)")
-def reset_password(user_id: UserId, body: PasswordReset, session: SessionDep, admin: Admin) -> PasswordOut:
+def reset_password(user_id: UserId, body: PasswordReset, request: Request, session: SessionDep,
+                   admin: Admin) -> PasswordOut:
     user = get_user(session=session, user_id=user_id)
     return PasswordOut(password=set_password(session=session, user=user, password=body.password,
-                                             actor=admin.actor))
+                                             actor=admin.actor, client=client_address(request)))
+
+
+@router.get("/users/{user_id}/sessions", summary="An account's active sessions (browsers and API clients)")
+def list_sessions(user_id: UserId, session: SessionDep, _: Admin) -> list[AuthSessionPublic]:
+    user = get_user(session=session, user_id=user_id)
+    assert user.id is not None
+    return [AuthSessionPublic.model_validate(row) for row in active_sessions(session=session, user_id=user.id)]
+
+
+@router.delete("/users/{user_id}/sessions", summary="End every session of an account")
+def end_sessions(user_id: UserId, request: Request, session: SessionDep, admin: Admin) -> SessionsEnded:
+    user = get_user(session=session, user_id=user_id)
+    return SessionsEnded(ended=end_all_sessions(session=session, user_id=user.id, reason="admin",
+                                                actor=admin.actor, client=client_address(request)))
+
+
+@router.delete("/users/{user_id}/sessions/{session_id}", status_code=204, summary="End one session of an account")
+def end_one_session(user_id: UserId, session_id: UserId, request: Request, session: SessionDep,
+                    admin: Admin) -> None:
+    row = session.get(AuthSession, session_id)
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        raise HTTPException(404, f"no active session {session_id} for user {user_id}")
+    end_session(session=session, row=row, reason="admin", actor=admin.actor, client=client_address(request))
 
 
 @router.get("/device-tokens", summary="List device tokens (never their secrets)", tags=["devices"])

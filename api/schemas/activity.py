@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from api.schemas.wall_clock import DeviceDateTime
 from attendance.models import ExcuseKind, PunchSource, RequestStatus, RequestType, SessionPart
 
 MAX_BATCH = 5000
@@ -21,7 +22,7 @@ class PunchPublic(BaseModel):
     source: str = Field(examples=["terminal_pull"])
     device_serial: str
     pin: str
-    device_time: datetime = Field(description="as the device reported it, naive device-local")
+    device_time: DeviceDateTime = Field(description="as the device reported it, naive device-local")
     punched_at: datetime
     staff_id: int | None
     state: int | None
@@ -127,6 +128,7 @@ class AuditPublic(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str | None
+    client: str | None = Field(None, description="address the request came from (security events)")
 
 
 class SessionOut(BaseModel):

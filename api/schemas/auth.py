@@ -14,6 +14,25 @@ _ID = Field(None, ge=1, le=2_147_483_647)
 class LoginIn(BaseModel):
     username: str = Field(min_length=1, max_length=100, examples=["admin"])
     password: str = Field(min_length=1, max_length=256, examples=["s3cret-password"])
+    otp: str | None = Field(None, min_length=1, max_length=32, description="two-factor code, when the account has it")
+
+
+class TwoFactorSetup(BaseModel):
+    secret: str = Field(description="base32 seed, to type into an authenticator app by hand")
+    uri: str = Field(description="otpauth:// URI (what the QR code holds)")
+    qr_svg: str = Field(description="the QR code as SVG")
+
+
+class TwoFactorCode(BaseModel):
+    code: str = Field(min_length=1, max_length=32, examples=["123456"])
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str] = Field(description="one-time codes for a lost phone; shown once")
+
+
+class PasswordConfirm(BaseModel):
+    password: str = Field(min_length=1, max_length=256)
 
 
 class UserPublic(BaseModel):
@@ -29,6 +48,7 @@ class UserPublic(BaseModel):
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    two_factor: bool = Field(False, description="two-factor sign-in is on")
 
 
 class Me(UserPublic):
@@ -41,6 +61,22 @@ class TokenOut(BaseModel):
     token_type: str = Field("bearer", examples=["bearer"])
     expires_at: datetime
     user: UserPublic
+
+
+class SessionsEnded(BaseModel):
+    ended: int = Field(description="how many sessions were ended", examples=[2])
+
+
+class AuthSessionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str = Field(examples=["cookie"])
+    client: str = Field(examples=["10.0.0.7"])
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
 
 
 class PasswordChange(BaseModel):

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, time
-from typing import Annotated
+from datetime import date
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.wall_clock import LocalTime
 from attendance.models import ExceptionKind
 
 _ID = Field(ge=1, le=2_147_483_647)
 _DAY = Field(ge=date(1900, 1, 1), le=date(2200, 12, 31))
-_PLAIN_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
-
-
-def _plain_local_time(value: object) -> object:
-    """Session times are the unit's wall-clock times: 'HH:MM' or 'HH:MM:SS', no zone, no number."""
-    if isinstance(value, time) and value.tzinfo is None:
-        return value
-    if not isinstance(value, str) or not _PLAIN_TIME.match(value.strip()):
-        raise ValueError("a session time is a plain local time 'HH:MM' (the unit's own clock), "
-                         f"without a zone, offset or number: got {value!r}")
-    return value.strip()
-
-
-LocalTime = Annotated[time, BeforeValidator(_plain_local_time),
-                      Field(json_schema_extra={"type": "string", "pattern": _PLAIN_TIME.pattern})]
-
 # Letters and digits only: a PIN travels to terminals, where a tab or newline would inject fields.
 PIN_PATTERN = r"^\s*[0-9A-Za-z]*\s*$"
 
@@ -140,10 +123,10 @@ class SchedulePublic(BaseModel):
     valid_from: date
     valid_to: date | None
     workdays: str = Field(examples=["0,1,2,3,4"])
-    morning_start: time
-    morning_end: time
-    afternoon_start: time
-    afternoon_end: time
+    morning_start: LocalTime
+    morning_end: LocalTime
+    afternoon_start: LocalTime
+    afternoon_end: LocalTime
     grace_minutes: int
 
 
@@ -188,8 +171,8 @@ class CalendarDay(BaseModel):
     date: date
     workday: bool
     holiday_name: str | None
-    morning_start: time
-    morning_end: time
-    afternoon_start: time
-    afternoon_end: time
+    morning_start: LocalTime
+    morning_end: LocalTime
+    afternoon_start: LocalTime
+    afternoon_end: LocalTime
     grace_minutes: int

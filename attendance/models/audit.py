@@ -23,3 +23,4 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     reason: str | None = Field(default=None, max_length=2000)
+    client: str | None = Field(default=None, max_length=100, index=True, description="address of the request")

@@ -6,9 +6,22 @@ import json
 import os
 from pathlib import Path
 
+from attendance.errors import AttendanceError
 from recognition.crypto import TemplateCipher
 from recognition.errors import TemplateUnreadable
 from recognition.gallery import Gallery
+
+
+class GalleryUnreadable(AttendanceError):
+    """The gallery copy on disk exists but this camera's key cannot open it (token revoked or replaced)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Không giải mã được bản sao danh sách khuôn mặt {path}: khoá của camera đã đổi (token thiết bị bị thu "
+            f"hồi hoặc thay mới). Xoá tệp này để tải lại từ máy chủ. (The gallery copy cannot be decrypted with "
+            f"this camera's key: its device token was revoked or replaced. Delete the file to download it again.)"
+        )
+        self.path = path
 
 
 class GalleryCache:
@@ -17,12 +30,15 @@ class GalleryCache:
         self.cipher = cipher
 
     def load(self) -> Gallery | None:
-        """The cached gallery, or None if there is none or it cannot be read."""
+        """The cached gallery, or None if there is none; GalleryUnreadable if this key cannot open it."""
         try:
             token = self.path.read_bytes()
-            return Gallery.from_payload(json.loads(self.cipher.open(token, context="gallery")))
-        except (OSError, TemplateUnreadable, ValueError, KeyError):
+        except FileNotFoundError:
             return None
+        try:
+            return Gallery.from_payload(json.loads(self.cipher.open(token, context="gallery")))
+        except (TemplateUnreadable, ValueError, KeyError) as err:
+            raise GalleryUnreadable(self.path) from err
 
     def save(self, gallery: Gallery) -> None:
         """Replace the cached copy atomically."""

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.auth.models import User
 from api.auth.passwords import hash_password
+from api.auth.sessions import TOKEN, open_session
 from api.auth.tokens import create_access_token
 from attendance.models import Staff, Unit
 from attendance.timeutil import utcnow
@@ -55,7 +56,7 @@ def add_user(session: Session, username: str, role: str, *, unit: Unit | None = 
                 unit_id=unit.id if unit else None, staff_id=staff.id if staff else None, created_at=utcnow())
     session.add(user)
     session.flush()
-    token, _ = create_access_token(user, minutes=60)
+    token, _ = create_access_token(user, open_session(session=session, user=user, kind=TOKEN))
     return user, {"Authorization": f"Bearer {token}"}
 
 

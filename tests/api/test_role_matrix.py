@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.auth.service import issue_device_token
+from api.auth.sessions import TOKEN, open_session
 from attendance.leave import file_request
 from attendance.models import AuditEntry, Device, DeviceKind
 from attendance.reports.closing import close_month
@@ -28,7 +29,7 @@ from tests.api.conftest import PASSWORD, Office
 ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin")
 DENY = "deny"  # 403 (missing permission) or 404 (outside the caller's scope)
 PUBLIC = {("GET", "/health"), ("GET", "/metrics"), ("POST", "/api/auth/login"), ("POST", "/api/auth/token"),
-          ("POST", "/api/auth/session"), ("DELETE", "/api/auth/session")}
+          ("POST", "/api/auth/session")}
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,26 @@ WRITERS = {"admin": 200, "personnel": 200}
 WRITERS_201 = {"admin": 201, "personnel": 201}
 USERS = {"admin": 200, "personnel": 200, "head": 200, "staff": 200}
 
+def _other_session(office: Office, session: Session, role: str) -> tuple[str, Any]:
+    """A fresh session of the staff account for each role to try to end."""
+    row = open_session(session=session, user=office.users["staff"], kind=TOKEN)
+    session.commit()
+    return f"/api/users/{office.users['staff'].id}/sessions/{row.id}", None
+
+
 CASES = [
     Case("GET", "/api/auth/me", USERS),
+    Case("DELETE", "/api/auth/session", {r: 204 for r in USERS}),
+    Case("POST", "/api/auth/logout", {r: 204 for r in USERS}),
+    Case("POST", "/api/auth/logout-everywhere", USERS),
+    Case("POST", "/api/auth/2fa/setup", USERS),
+    Case("POST", "/api/auth/2fa/enable", {r: 409 for r in USERS},  # 409: no set-up started
+         _with("/api/auth/2fa/enable", lambda o, r: {"code": "123456"})),
+    Case("POST", "/api/auth/2fa/disable", {r: 204 for r in USERS},
+         _with("/api/auth/2fa/disable", lambda o, r: {"password": PASSWORD})),
+    Case("GET", "/api/users/{user_id}/sessions", ADMIN),
+    Case("DELETE", "/api/users/{user_id}/sessions", ADMIN),
+    Case("DELETE", "/api/users/{user_id}/sessions/{session_id}", {"admin": 204}, _other_session),
     Case("POST", "/api/auth/password", {r: 204 for r in USERS},
          _with("/api/auth/password", lambda o, r: {"current_password": PASSWORD, "new_password": "another-long-pass"})),
     Case("GET", "/api/users", ADMIN),

@@ -9,6 +9,7 @@ face photo uploads (face detection per example; covered by tests/recognition), t
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 
 import pytest
 import schemathesis
@@ -18,7 +19,11 @@ from schemathesis.config import SchemathesisConfig
 from sqlmodel import Session
 
 from api.main import create_app
+from attendance.calendar import add_exception
+from attendance.leave import file_request
+from tests.api.conftest import build_office
 from tests.api.helpers import admin_headers
+from tests.factories import punch_at
 
 COVERAGE = os.environ.get("SCHEMATHESIS_COVERAGE", "0") == "1"
 # The fuzzing phase, a few examples per operation; SCHEMATHESIS_COVERAGE=1 adds the coverage phase's
@@ -35,6 +40,16 @@ api = (schema.include(path_regex=r"^/(api/|health$|metrics$)")
 
 @pytest.fixture
 def headers(session: Session) -> dict[str, str]:
+    """An admin, over a seeded office: units, people, accounts, punches, a holiday and a leave request."""
+    office = build_office(session)
+    start = datetime(2026, 11, 23, 7, 25)
+    for person in (office.clerk, office.colleague, office.economist):
+        punch_at(session, person, start, start.replace(hour=11, minute=35), start.replace(hour=13, minute=25))
+    add_exception(session=session, unit_id=office.root.id, day=date(2026, 11, 20), kind="holiday",
+                  name="Ngày Nhà giáo", actor="test")
+    file_request(session=session, staff=office.colleague, type="leave", kind="annual_leave",
+                 start_date=date(2026, 11, 24), actor="test")
+    session.commit()
     return admin_headers(session)
 
 

@@ -1,0 +1,53 @@
+"""`attendance secret rotate`: templates re-encrypted, every session logged out, the new key kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from api.auth import two_factor
+from api.auth.models import AuthSession, User
+from api.cli.main import app as cli
+from attendance.models import AuditEntry
+from attendance.timeutil import utcnow
+from config import Settings, get_settings
+from config.secret import secret_path
+from recognition.crypto import TemplateCipher
+from recognition.models import FaceConsent, FaceTemplate
+from tests.api.conftest import Office
+from tests.security.test_secret import default_install  # noqa: F401
+
+
+def test_rotation_reencrypts_templates_and_ends_every_session(default_install, client: TestClient,  # noqa: F811
+                                                              office: Office, session: Session) -> None:
+    old_key = get_settings().secret_key
+    consent = FaceConsent(staff_id=office.clerk.id, method="văn bản", recorded_by="test", given_at=utcnow())
+    session.add(consent)
+    session.flush()
+    encoding = np.arange(128, dtype=np.float32) / 128
+    session.add(FaceTemplate(staff_id=office.clerk.id, consent_id=consent.id, model="dlib", created_by="test",
+                             encoding=TemplateCipher(old_key).seal_encoding(encoding, staff_id=office.clerk.id),
+                             created_at=utcnow()))
+    seed = two_factor.start_enrolment(session=session, user=office.users["head"]).secret
+    session.commit()
+    before = client.get("/api/auth/me", headers=office.headers["head"])
+    assert before.status_code == 200
+
+    result = CliRunner().invoke(cli, ["secret", "rotate"])
+    assert result.exit_code == 0, result.output
+
+    new_key = Settings().secret_key
+    assert new_key != old_key and secret_path(default_install).read_text().strip() == new_key
+    session.expire_all()
+    template = session.exec(select(FaceTemplate)).one()
+    opened = TemplateCipher(new_key).open_encoding(template.encoding, staff_id=office.clerk.id)
+    assert np.allclose(opened, encoding)
+    get_settings.cache_clear()
+    assert client.get("/api/auth/me", headers=office.headers["head"]).status_code == 401
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "secret.rotate")).one()
+    assert all(row.ended_at is not None for row in session.exec(select(AuthSession)))
+    head = session.get(User, office.users["head"].id)
+    assert head is not None and (two_factor.pending_enrolment(head) or pytest.fail("no seed")).secret == seed

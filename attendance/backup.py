@@ -64,11 +64,19 @@ class Manifest:
         data = json.loads(raw)
         if data.get("format") != MANIFEST_FORMAT:
             raise BackupError(f"Tệp mô tả bản sao lưu có định dạng không hỗ trợ: {data.get('format')!r}")
-        summary = LedgerSummary(counts={k: int(v) for k, v in data["summary"]["counts"].items()},
-                                ledger_sha256=str(data["summary"]["ledger_sha256"]))
-        return cls(backend=data["backend"], created_at=data["created_at"], backup_file=data["backup_file"],
-                   file_sha256=data["file_sha256"], schema_revision=data.get("schema_revision"),
-                   summary=summary, notes=list(data.get("notes", [])))
+        summary = LedgerSummary(
+            counts={k: int(v) for k, v in data["summary"]["counts"].items()},
+            ledger_sha256=str(data["summary"]["ledger_sha256"]),
+        )
+        return cls(
+            backend=data["backend"],
+            created_at=data["created_at"],
+            backup_file=data["backup_file"],
+            file_sha256=data["file_sha256"],
+            schema_revision=data.get("schema_revision"),
+            summary=summary,
+            notes=list(data.get("notes", [])),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +90,16 @@ class Verification:
 
     def differences(self) -> list[str]:
         """One Vietnamese line per figure that differs."""
-        lines = [f"{name}: bản sao lưu {self.expected.counts.get(name)}, sau khôi phục {self.actual.counts.get(name)}"
-                 for name in sorted(set(self.expected.counts) | set(self.actual.counts))
-                 if self.expected.counts.get(name) != self.actual.counts.get(name)]
+        lines = [
+            f"{name}: bản sao lưu {self.expected.counts.get(name)}, sau khôi phục {self.actual.counts.get(name)}"
+            for name in sorted(set(self.expected.counts) | set(self.actual.counts))
+            if self.expected.counts.get(name) != self.actual.counts.get(name)
+        ]
         if self.expected.ledger_sha256 != self.actual.ledger_sha256:
-            lines.append(f"tổng kiểm sổ chấm công: bản sao lưu {self.expected.ledger_sha256[:16]}…, "
-                         f"sau khôi phục {self.actual.ledger_sha256[:16]}…")
+            lines.append(
+                f"tổng kiểm sổ chấm công: bản sao lưu {self.expected.ledger_sha256[:16]}…, "
+                f"sau khôi phục {self.actual.ledger_sha256[:16]}…"
+            )
         return lines
 
 
@@ -97,11 +109,14 @@ def summarize(connection: Connection, progress: Progress | None = None) -> Ledge
     The checksum covers (device_serial, pin, device_time, punched_at) of every punch in the order of
     the ledger's unique key, streamed in chunks so millions of punches need no memory.
     """
-    counts = {name: int(connection.execute(select(func.count()).select_from(model.__table__)).scalar_one())  # type: ignore[attr-defined]
-              for name, model in COUNTED.items()}
+    counts = {
+        name: int(connection.execute(select(func.count()).select_from(model.__table__)).scalar_one())  # type: ignore[attr-defined]
+        for name, model in COUNTED.items()
+    }
     table = Punch.__table__  # type: ignore[attr-defined]
-    query = (select(table.c.device_serial, table.c.pin, table.c.device_time, table.c.punched_at)
-             .order_by(table.c.device_serial, table.c.pin, table.c.device_time))
+    query = select(table.c.device_serial, table.c.pin, table.c.device_time, table.c.punched_at).order_by(
+        table.c.device_serial, table.c.pin, table.c.device_time
+    )
     digest = hashlib.sha256()
     result = connection.execute(query, execution_options={"stream_results": True, "yield_per": CHUNK_ROWS})
     if progress is not None:
@@ -128,9 +143,14 @@ def manifest_path(backup_file: Path) -> Path:
 
 
 def write_manifest(backup_file: Path, *, backend: str, revision: str | None, summary: LedgerSummary) -> Manifest:
-    manifest = Manifest(backend=backend, created_at=utcnow().isoformat(timespec="seconds"),
-                        backup_file=backup_file.name, file_sha256=file_sha256(backup_file),
-                        schema_revision=revision, summary=summary)
+    manifest = Manifest(
+        backend=backend,
+        created_at=utcnow().isoformat(timespec="seconds"),
+        backup_file=backup_file.name,
+        file_sha256=file_sha256(backup_file),
+        schema_revision=revision,
+        summary=summary,
+    )
     manifest_path(backup_file).write_text(manifest.to_json() + "\n", encoding="utf-8")
     return manifest
 
@@ -147,8 +167,9 @@ def read_manifest(backup_file: Path) -> Manifest:
     except (ValueError, KeyError, TypeError) as err:
         raise BackupError(f"Tệp mô tả bản sao lưu {path.name} bị hỏng: {err}") from err
     if file_sha256(backup_file) != manifest.file_sha256:
-        raise BackupError(f"Tệp sao lưu {backup_file.name} không khớp tổng kiểm trong tệp mô tả (bị sửa hoặc hỏng); "
-                          "không khôi phục")
+        raise BackupError(
+            f"Tệp sao lưu {backup_file.name} không khớp tổng kiểm trong tệp mô tả (bị sửa hoặc hỏng); không khôi phục"
+        )
     return manifest
 
 

@@ -23,8 +23,9 @@ Phase = Callable[[str], None]
 """Told when a phase starts (its Vietnamese description)."""
 
 
-def take_backup(url: str, target: Path, *, phase: Phase | None = None,
-                progress: backup.Progress | None = None) -> Manifest:
+def take_backup(
+    url: str, target: Path, *, phase: Phase | None = None, progress: backup.Progress | None = None
+) -> Manifest:
     """Back up the database at `url` into `target` and write its manifest beside it."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -41,13 +42,13 @@ def take_backup(url: str, target: Path, *, phase: Phase | None = None,
     return backup.write_manifest(target, backend=_backend(url), revision=revision, summary=summary)
 
 
-def restore_backup(url: str, source: Path, *, phase: Phase | None = None,
-                   progress: backup.Progress | None = None) -> Verification:
+def restore_backup(
+    url: str, source: Path, *, phase: Phase | None = None, progress: backup.Progress | None = None
+) -> Verification:
     """Restore `source` into the database at `url`, then recount it against the manifest."""
     manifest = backup.read_manifest(source)
     if manifest.backend != _backend(url):
-        raise BackupError(f"Bản sao lưu của {manifest.backend} không khôi phục được vào cơ sở dữ liệu "
-                          f"{_backend(url)}")
+        raise BackupError(f"Bản sao lưu của {manifest.backend} không khôi phục được vào cơ sở dữ liệu {_backend(url)}")
     _tell(phase, "Đang khôi phục")
     if manifest.backend == "sqlite":
         backup.sqlite_copy(source, backup.sqlite_path(url))
@@ -74,8 +75,9 @@ def pg_tool(name: str) -> str:
     return found
 
 
-def _backup_sqlite(url: str, partial: Path, phase: Phase | None,
-                   progress: backup.Progress | None) -> tuple[str | None, LedgerSummary]:
+def _backup_sqlite(
+    url: str, partial: Path, phase: Phase | None, progress: backup.Progress | None
+) -> tuple[str | None, LedgerSummary]:
     _tell(phase, "Đang sao chép SQLite (API sao lưu trực tuyến)")
     backup.sqlite_copy(backup.sqlite_path(url), partial)
     # The copy carries the live database's WAL mode; a backup file should be one self-contained file.
@@ -89,8 +91,9 @@ def _backup_sqlite(url: str, partial: Path, phase: Phase | None,
         engine.dispose()
 
 
-def _backup_postgresql(url: str, partial: Path, phase: Phase | None,
-                       progress: backup.Progress | None) -> tuple[str | None, LedgerSummary]:
+def _backup_postgresql(
+    url: str, partial: Path, phase: Phase | None, progress: backup.Progress | None
+) -> tuple[str | None, LedgerSummary]:
     dump = pg_tool("pg_dump")
     engine = _plain_engine(url)
     try:
@@ -99,19 +102,26 @@ def _backup_postgresql(url: str, partial: Path, phase: Phase | None,
             with conn.begin():
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 _tell(phase, "Đang chạy pg_dump và tính tổng kiểm trên cùng ảnh chụp dữ liệu")
-                with subprocess.Popen([dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}"],
-                                      env=_pg_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+                with subprocess.Popen(
+                    [dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}"],
+                    env=_pg_env(url),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                ) as proc:
                     summary, revision = _summarize_while(conn, proc, progress)
                     _, err = proc.communicate()
                 if proc.returncode != 0:
-                    raise BackupError(f"pg_dump thất bại (mã {proc.returncode}): {err.decode(errors='replace').strip()}")
+                    raise BackupError(
+                        f"pg_dump thất bại (mã {proc.returncode}): {err.decode(errors='replace').strip()}"
+                    )
                 return revision, summary
     finally:
         engine.dispose()
 
 
-def _summarize_while(conn: Connection, proc: subprocess.Popen[bytes],
-                     progress: backup.Progress | None) -> tuple[LedgerSummary, str | None]:
+def _summarize_while(
+    conn: Connection, proc: subprocess.Popen[bytes], progress: backup.Progress | None
+) -> tuple[LedgerSummary, str | None]:
     try:
         return backup.summarize(conn, progress), backup.schema_revision(conn)
     except BaseException:
@@ -122,20 +132,37 @@ def _summarize_while(conn: Connection, proc: subprocess.Popen[bytes],
 def _pg_restore(url: str, source: Path) -> None:
     # One transaction: a restore that fails half-way leaves the database as it was.
     database = make_url(url).database or ""
-    result = subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists", "--single-transaction", "--no-owner",
-                             f"--dbname={database}", str(source)],
-                            env=_pg_env(url), capture_output=True, check=False)
+    result = subprocess.run(
+        [
+            pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--no-owner",
+            f"--dbname={database}",
+            str(source),
+        ],
+        env=_pg_env(url),
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
-        raise BackupError(f"pg_restore thất bại (mã {result.returncode}): "
-                          f"{result.stderr.decode(errors='replace').strip()}")
+        raise BackupError(
+            f"pg_restore thất bại (mã {result.returncode}): {result.stderr.decode(errors='replace').strip()}"
+        )
 
 
 def _pg_env(url: str) -> dict[str, str]:
     """libpq's environment for `url`: the password never appears on a command line."""
     parsed = make_url(url)
     env = dict(os.environ)
-    for key, value in (("PGHOST", parsed.host), ("PGPORT", parsed.port), ("PGUSER", parsed.username),
-                       ("PGPASSWORD", parsed.password), ("PGDATABASE", parsed.database)):
+    for key, value in (
+        ("PGHOST", parsed.host),
+        ("PGPORT", parsed.port),
+        ("PGUSER", parsed.username),
+        ("PGPASSWORD", parsed.password),
+        ("PGDATABASE", parsed.database),
+    ):
         if value is not None:
             env[key] = str(value)
     return env

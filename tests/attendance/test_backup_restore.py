@@ -51,6 +51,7 @@ def scratch_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Point the CLI's settings at another database for one command, then back."""
+
     def point_at(url: str) -> None:
         monkeypatch.setenv("DATABASE_URL", url)
         get_settings.cache_clear()
@@ -68,14 +69,22 @@ def office_ledger(session: Session) -> int:
     session.add(Device(serial="SIM0001", kind=DeviceKind.ZK_PULL, unit_id=unit.id))
     for person in people:
         punch_at(session, person, *(BASE + timedelta(days=d, hours=h) for d in range(5) for h in (0, 10)))
-    file_request(session=session, staff=people[0], type="leave", kind="annual_leave", start_date=date(2026, 11, 9),
-                 reason="nghỉ phép", actor="test")
+    file_request(
+        session=session,
+        staff=people[0],
+        type="leave",
+        kind="annual_leave",
+        start_date=date(2026, 11, 9),
+        reason="nghỉ phép",
+        actor="test",
+    )
     session.commit()
     return 30
 
 
 def test_backup_restores_into_an_empty_database_with_the_same_ledger(
-        office_ledger: int, scratch_url: str, tmp_path: Path, configured) -> None:
+    office_ledger: int, scratch_url: str, tmp_path: Path, configured
+) -> None:
     source_url = _run_url()
     target = tmp_path / "nightly.bak"
     made = runner.invoke(cli, ["db", "backup", "--to", str(target)])
@@ -96,7 +105,8 @@ def test_backup_restores_into_an_empty_database_with_the_same_ledger(
 
 
 def test_a_manifest_the_restored_database_does_not_match_fails_the_restore(
-        office_ledger: int, scratch_url: str, tmp_path: Path, configured) -> None:
+    office_ledger: int, scratch_url: str, tmp_path: Path, configured
+) -> None:
     target = tmp_path / "nightly.bak"
     backups.take_backup(_run_url(), target)
     path = manifest_path(target)
@@ -111,7 +121,8 @@ def test_a_manifest_the_restored_database_does_not_match_fails_the_restore(
 
 
 def test_a_damaged_backup_file_is_refused_before_anything_is_replaced(
-        office_ledger: int, scratch_url: str, tmp_path: Path, configured) -> None:
+    office_ledger: int, scratch_url: str, tmp_path: Path, configured
+) -> None:
     target = tmp_path / "nightly.bak"
     backups.take_backup(_run_url(), target)
     with target.open("r+b") as handle:
@@ -141,7 +152,8 @@ def test_the_checksum_changes_when_any_punch_changes(office_ledger: int, engine,
 
 
 def test_a_backup_taken_during_ingest_restores_to_a_consistent_ledger(
-        session: Session, engine, scratch_url: str, tmp_path: Path) -> None:
+    session: Session, engine, scratch_url: str, tmp_path: Path
+) -> None:
     _ingest(session, 0, 20_000)
     session.commit()
     stop = threading.Event()
@@ -182,9 +194,18 @@ def test_a_backup_taken_during_ingest_restores_to_a_consistent_ledger(
 
 
 def _ingest(session: Session, offset: int, count: int) -> None:
-    ingest_punches(session=session, punches=[
-        PunchIn(source=PunchSource.TERMINAL_PUSH, device_serial=f"PUSH{(offset + i) % 7}", pin=str((offset + i) % 500),
-                device_time=BASE + timedelta(seconds=offset + i)) for i in range(count)])
+    ingest_punches(
+        session=session,
+        punches=[
+            PunchIn(
+                source=PunchSource.TERMINAL_PUSH,
+                device_serial=f"PUSH{(offset + i) % 7}",
+                pin=str((offset + i) % 500),
+                device_time=BASE + timedelta(seconds=offset + i),
+            )
+            for i in range(count)
+        ],
+    )
 
 
 def _punch_count(engine) -> int:  # type: ignore[no-untyped-def]
@@ -200,9 +221,15 @@ def _rows(url: str) -> list[tuple[object, ...]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(
-                "SELECT id, source, device_serial, pin, device_time, punched_at, staff_id, quarantined "
-                "FROM punches ORDER BY id"))]
+            return [
+                tuple(row)
+                for row in conn.execute(
+                    text(
+                        "SELECT id, source, device_serial, pin, device_time, punched_at, staff_id, quarantined "
+                        "FROM punches ORDER BY id"
+                    )
+                )
+            ]
     finally:
         engine.dispose()
 

@@ -237,3 +237,13 @@ def _rows(url: str) -> list[tuple[object, ...]]:
 def _said(result) -> str:  # type: ignore[no-untyped-def]
     """The command's output with rich's line wrapping undone."""
     return " ".join(result.output.split())
+
+
+@pytest.mark.skipif(backend() != "postgresql", reason="only PostgreSQL backups need pg_dump")
+def test_without_pg_dump_on_path_the_backup_says_what_to_install(
+    office_ledger: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    result = runner.invoke(cli, ["db", "backup", "--to", str(tmp_path / "x.bak")])
+    assert result.exit_code == 2 and "Không tìm thấy pg_dump trên PATH" in _said(result)
+    assert not (tmp_path / "x.bak").exists() and not (tmp_path / "x.bak.json").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,18 +103,21 @@ def _backup_postgresql(
             with conn.begin():
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 _tell(phase, "Đang chạy pg_dump và tính tổng kiểm trên cùng ảnh chụp dữ liệu")
-                with subprocess.Popen(
-                    [dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}"],
-                    env=_pg_env(url),
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                ) as proc:
+                # stderr to a file, not a pipe: nobody reads a pipe while the checksum runs.
+                with (
+                    tempfile.TemporaryFile() as errors,
+                    subprocess.Popen(
+                        [dump, "--format=custom", f"--snapshot={snapshot}", f"--file={partial}"],
+                        env=_pg_env(url),
+                        stdout=subprocess.DEVNULL,
+                        stderr=errors,
+                    ) as proc,
+                ):
                     summary, revision = _summarize_while(conn, proc, progress)
-                    _, err = proc.communicate()
-                if proc.returncode != 0:
-                    raise BackupError(
-                        f"pg_dump thất bại (mã {proc.returncode}): {err.decode(errors='replace').strip()}"
-                    )
+                    if proc.wait() != 0:
+                        errors.seek(0)
+                        message = errors.read().decode(errors="replace").strip()
+                        raise BackupError(f"pg_dump thất bại (mã {proc.returncode}): {message}")
                 return revision, summary
     finally:
         engine.dispose()

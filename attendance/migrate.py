@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from config import get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+UPGRADE_LOCK_KEY = 0x61747464_62757067  # "attd" "bupg": one key per service database
 
 # Packages whose tables live outside attendance.models register them here, so Alembic's
 # autogenerate and `alembic check` see every table.
@@ -42,8 +47,33 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "heads") -> None:
-    """Bring the database at `url` (default: the configured one) to the newest schema."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at `url` (default: the configured one) to the newest schema.
+
+    On PostgreSQL the upgrade runs under a session advisory lock, so nodes upgrading at once take
+    turns: the first migrates, the others then find the schema current and do nothing.
+    """
+    url = url or get_settings().sqlalchemy_url
+    with _upgrade_lock(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def _upgrade_lock(url: str) -> Iterator[None]:
+    if not url.startswith("postgresql"):
+        yield  # SQLite is one node's file: nothing else upgrades it
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            conn.commit()  # a session lock outlives transactions; no transaction stays open while we wait
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def current(url: str | None = None) -> None:

@@ -28,8 +28,8 @@ from tests.api.conftest import PASSWORD, Office
 
 ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin")
 DENY = "deny"  # 403 (missing permission) or 404 (outside the caller's scope)
-PUBLIC = {("GET", "/health"), ("GET", "/metrics"), ("POST", "/api/auth/login"), ("POST", "/api/auth/token"),
-          ("POST", "/api/auth/session")}
+PUBLIC = {("GET", "/health"), ("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/metrics"),
+          ("POST", "/api/auth/login"), ("POST", "/api/auth/token"), ("POST", "/api/auth/session")}
 
 
 @dataclass(frozen=True)

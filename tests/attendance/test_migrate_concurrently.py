@@ -1,0 +1,60 @@
+"""`attendance db upgrade` run by two nodes at once: they take turns, both succeed, one schema results."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+
+from attendance.migrate import alembic_config
+from tests.conftest import PG_ADMIN_URL, backend
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    backend() != "postgresql", reason="several nodes share only PostgreSQL; SQLite is one node's own file"
+)
+
+
+@pytest.fixture
+def fresh_database_url() -> Iterator[str]:
+    name = f"attendance_race_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("nodes", [2, 3])
+def test_concurrent_upgrades_of_a_fresh_database_all_succeed(fresh_database_url: str, nodes: int) -> None:
+    env = {**os.environ, "DATABASE_URL": fresh_database_url}
+    upgrades = [
+        subprocess.Popen(
+            [sys.executable, "-m", "api.cli.main", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(nodes)
+    ]
+    outputs = [(proc.wait(timeout=120), proc.stdout.read().decode() if proc.stdout else "") for proc in upgrades]
+    for proc in upgrades:
+        if proc.stdout:
+            proc.stdout.close()
+    assert [code for code, _ in outputs] == [0] * nodes, outputs
+    engine = create_engine(fresh_database_url)
+    with engine.connect() as conn:
+        heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    engine.dispose()
+    assert sorted(heads) == sorted(ScriptDirectory.from_config(alembic_config(fresh_database_url)).get_heads())

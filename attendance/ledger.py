@@ -87,12 +87,14 @@ def ingest_punches(
     indexes: list[int] = []
     seen: set[tuple[object, object, object]] = set()
     zones: dict[str, ZoneInfo] = {}
-    devices, device_zones = _devices(session, {serial_key(p.device_serial) for p in punches})
+    serials = [serial_key(p.device_serial) for p in punches]
+    devices, device_zones = _devices(session, set(serials))
     for index, punch in enumerate(punches):
+        serial = serials[index]
         # A device that declares no zone keeps its unit's time (DOMAIN.md: the unit's zone).
-        zone_name = punch.timezone or device_zones.get(serial_key(punch.device_serial))
+        zone_name = punch.timezone or device_zones.get(serial)
         try:
-            row = _to_row(punch, zones, zone_name or default_zone, policy, now)
+            row = _to_row(punch, serial, zones, zone_name or default_zone, policy, now)
         except ValueError as err:
             result.rejected.append(RejectedPunch(index, str(err)))
             continue
@@ -123,12 +125,12 @@ def ingest_punches(
 
 def _to_row(
     punch: PunchIn,
+    serial: str,
     zones: dict[str, ZoneInfo],
     zone_name: str,
     policy: AttendancePolicy,
     now: datetime,
 ) -> dict[str, object]:
-    serial = serial_key(punch.device_serial)
     pin = (punch.pin or "").strip()
     if not serial:
         raise ValueError("missing device serial")
@@ -288,12 +290,10 @@ def _holders(session: Session, scope: int | None, pins: list[str]) -> dict[tuple
 
 
 def _subtree(session: Session, unit_id: int) -> set[int]:
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        return set()
-    prefix = unit.path + PATH_SEPARATOR
-    return set(session.execute(select(col(Unit.id)).where(
-        (col(Unit.id) == unit_id) | col(Unit.path).startswith(prefix))).scalars())
+    """The unit and the units below it (one query)."""
+    top = aliased(Unit)
+    below = (col(Unit.id) == unit_id) | col(Unit.path).startswith(col(top.path) + PATH_SEPARATOR)
+    return set(session.execute(select(col(Unit.id)).join(top, col(top.id) == unit_id).where(below)).scalars())
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[str, object]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ARRAY, String, any_, bindparam, func, select
@@ -203,25 +205,30 @@ def _unknown_staff_ids(session: Session, rows: list[dict[str, object]]) -> set[o
 def _devices(session: Session, serials: set[str]) -> tuple[dict[str, tuple[int | None, int | None]], dict[str, str]]:
     """Of the registered devices among `serials`: serial -> (organisation, unit), and serial -> the zone
     of its unit (its own, else its nearest ancestor's), where the unit tree declares one. One query."""
-    outer = aliased(Unit)
-    inner = aliased(Unit)
+    listed = list(serials)
+    devices: dict[str, tuple[int | None, int | None]] = {}
+    zones: dict[str, str] = {}
+    for start in range(0, len(listed), 900):
+        for serial, scope, unit_id, zone in session.execute(_devices_statement(),
+                                                            {"serials": listed[start:start + 900]}):
+            devices[serial] = (scope, unit_id)
+            if zone:
+                zones[serial] = zone
+    return devices, zones
+
+
+@lru_cache(maxsize=1)
+def _devices_statement() -> Any:
+    # Built once: composing this statement costs more than running it, batch after batch.
+    outer, inner = aliased(Unit), aliased(Unit)
     inner_path, outer_path = col(inner.path), col(outer.path)
     unit_zone = (select(col(inner.timezone))
                  .where(col(inner.timezone).is_not(None),
                         (inner_path == outer_path) | outer_path.startswith(inner_path + PATH_SEPARATOR))
                  .order_by(func.length(inner_path).desc()).limit(1).correlate(outer).scalar_subquery())
-    listed = list(serials)
-    devices: dict[str, tuple[int | None, int | None]] = {}
-    zones: dict[str, str] = {}
-    for start in range(0, len(listed), 900):
-        query = (select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id), unit_zone)
-                 .join(outer, col(outer.id) == col(Device.unit_id), isouter=True)
-                 .where(col(Device.serial).in_(listed[start:start + 900])))
-        for serial, scope, unit_id, zone in session.execute(query):
-            devices[serial] = (scope, unit_id)
-            if zone:
-                zones[serial] = zone
-    return devices, zones
+    return (select(col(Device.serial), col(Device.pin_scope_id), col(Device.unit_id), unit_zone)
+            .join(outer, col(outer.id) == col(Device.unit_id), isouter=True)
+            .where(col(Device.serial).in_(bindparam("serials", expanding=True))))
 
 
 def _attach_staff(session: Session, rows: list[dict[str, object]],
@@ -273,20 +280,25 @@ def _holders(session: Session, scope: int | None, pins: list[str]) -> dict[tuple
     found: dict[tuple[int | None, str], tuple[int, int]] = {}
     postgresql = session.get_bind().dialect.name == "postgresql"
     step = (len(pins) or 1) if postgresql else 900
+    statement = _holders_statement(postgresql, scope is not None)
     for start in range(0, len(pins), step):
-        chunk = pins[start:start + step]
-        # One array parameter on PostgreSQL: an IN list of ~1,000 binds costs more to send than to run.
-        member = (col(Staff.pin) == any_(bindparam("pins", chunk, type_=ARRAY(String))) if postgresql
-                  else col(Staff.pin).in_(chunk))
-        query = select(col(Staff.pin), col(Staff.id), col(Staff.unit_id)).where(member)
-        if scope is not None:
-            query = query.where(col(Staff.pin_scope_id) == scope)
-        else:
-            unique = select(col(Staff.pin)).where(member).group_by(col(Staff.pin)).having(func.count() == 1)
-            query = query.where(col(Staff.pin).in_(unique))
-        for pin, staff_id, unit_id in session.execute(query):
+        params: dict[str, object] = {"pins": pins[start:start + step], "scope": scope}
+        for pin, staff_id, unit_id in session.execute(statement, params):
             found[(scope, pin)] = (staff_id, unit_id)
     return found
+
+
+@lru_cache(maxsize=4)
+def _holders_statement(postgresql: bool, scoped: bool) -> Any:
+    # One array parameter on PostgreSQL: an IN list of ~1,000 binds costs more to send than to run.
+    member = (col(Staff.pin) == any_(bindparam("pins", type_=ARRAY(String))) if postgresql
+              else col(Staff.pin).in_(bindparam("pins", expanding=True)))
+    query = select(col(Staff.pin), col(Staff.id), col(Staff.unit_id)).where(member)
+    if scoped:
+        return query.where(col(Staff.pin_scope_id) == bindparam("scope"))
+    # No organisation known: a PIN counts only where exactly one person in the service holds it.
+    unique = select(col(Staff.pin)).where(member).group_by(col(Staff.pin)).having(func.count() == 1)
+    return query.where(col(Staff.pin).in_(unique))
 
 
 def _subtree(session: Session, unit_id: int) -> set[int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +24,7 @@ from attendance.leave import file_request
 from attendance.ledger import PunchIn, ingest_punches
 from attendance.models import Device, DeviceKind, Punch, PunchSource
 from config import get_settings
-from tests.conftest import PG_ADMIN_URL, backend
+from tests.conftest import backend
 from tests.factories import make_staff, make_unit, punch_at
 
 runner = CliRunner()
@@ -33,19 +32,9 @@ BASE = datetime(2026, 11, 2, 7, 0)
 
 
 @pytest.fixture
-def scratch_url(tmp_path: Path) -> Iterator[str]:
+def scratch_url(empty_database_url: str) -> str:
     """A second, empty database of the run's kind to restore into."""
-    if backend() != "postgresql":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = f"attendance_restore_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return empty_database_url
 
 
 @pytest.fixture

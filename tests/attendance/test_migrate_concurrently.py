@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from attendance.migrate import alembic_config
-from tests.conftest import PG_ADMIN_URL, backend
+from tests.conftest import backend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,21 +21,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def fresh_database_url() -> Iterator[str]:
-    name = f"attendance_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.mark.parametrize("nodes", [2, 3])
-def test_concurrent_upgrades_of_a_fresh_database_all_succeed(fresh_database_url: str, nodes: int) -> None:
-    env = {**os.environ, "DATABASE_URL": fresh_database_url}
+def test_concurrent_upgrades_of_a_fresh_database_all_succeed(empty_database_url: str, nodes: int) -> None:
+    env = {**os.environ, "DATABASE_URL": empty_database_url}
     upgrades = [
         subprocess.Popen(
             [sys.executable, "-m", "api.cli.main", "db", "upgrade"],
@@ -53,8 +39,8 @@ def test_concurrent_upgrades_of_a_fresh_database_all_succeed(fresh_database_url:
         if proc.stdout:
             proc.stdout.close()
     assert [code for code, _ in outputs] == [0] * nodes, outputs
-    engine = create_engine(fresh_database_url)
+    engine = create_engine(empty_database_url)
     with engine.connect() as conn:
         heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     engine.dispose()
-    assert sorted(heads) == sorted(ScriptDirectory.from_config(alembic_config(fresh_database_url)).get_heads())
+    assert sorted(heads) == sorted(ScriptDirectory.from_config(alembic_config(empty_database_url)).get_heads())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from attendance.errors import InvalidInput, UnknownUnit
 from attendance.models import Unit
@@ -62,11 +62,9 @@ def subtree_ids(*, session: Session, unit: Unit) -> list[int]:
 
 
 def ancestors(*, session: Session, unit: Unit) -> list[Unit]:
-    """The unit, then its parent, up to the root."""
-    chain = [unit]
-    while chain[-1].parent_id is not None:
-        parent = session.get(Unit, chain[-1].parent_id)
-        if parent is None:
-            break
-        chain.append(parent)
-    return chain
+    """The unit, then its parent, up to the root: one query, by the path every unit carries."""
+    names = unit.path.split(PATH_SEPARATOR)
+    paths = [PATH_SEPARATOR.join(names[:depth]) for depth in range(len(names), 0, -1)]
+    by_path = {u.path: u for u in session.exec(select(Unit).where(col(Unit.path).in_(paths)))}
+    chain = [by_path.get(path) for path in paths]
+    return [unit] + [u for u in chain[1:] if u is not None]

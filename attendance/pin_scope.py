@@ -14,18 +14,16 @@ from sqlmodel import Session, col, select
 
 from attendance.errors import Conflict
 from attendance.models import Device, Staff, Unit
+from attendance.org import ancestors
 
 
 def organisation_id(session: Session, unit_id: int | None) -> int | None:
     """The id of the organisation `unit_id` belongs to (None for no unit)."""
-    seen: set[int] = set()
-    current = session.get(Unit, unit_id) if unit_id is not None else None
-    while current is not None and current.id is not None and current.id not in seen:
-        seen.add(current.id)
-        if current.pin_namespace or current.parent_id is None:
-            return current.id
-        current = session.get(Unit, current.parent_id)
-    return None
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is None:
+        return None
+    chain = ancestors(session=session, unit=unit)
+    return next((u.id for u in chain if u.pin_namespace), chain[-1].id)
 
 
 def sole_organisation_id(session: Session) -> int | None:

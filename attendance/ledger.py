@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from attendance import pin_scope, punch_store
 from attendance.models import Device, PunchSource, Staff, Unit
 from attendance.models.org import PATH_SEPARATOR
+from attendance.org import subtree_ids
 from attendance.terminal_values import EARLIEST_YEAR, LATEST_YEAR, PIN_MAX, in_int32, serial_key
 from attendance.timeutil import utcnow
 from config import AttendancePolicy, get_settings
@@ -268,7 +269,8 @@ def _attach_staff(session: Session, rows: list[dict[str, object]],
         _, device_unit = devices.get(str(row["device_serial"]), (None, None))
         if device_unit is not None and device_unit != row["pin_scope_id"]:
             if device_unit not in subtrees:
-                subtrees[device_unit] = _subtree(session, device_unit)
+                unit = session.get(Unit, device_unit)
+                subtrees[device_unit] = set(subtree_ids(session=session, unit=unit)) if unit else set()
             if staff_unit not in subtrees[device_unit]:
                 row["quarantined"] = True
                 row["quarantine_reason"] = "PIN of a person outside the terminal's unit"
@@ -299,13 +301,6 @@ def _holders_statement(postgresql: bool, scoped: bool) -> Any:
     # No organisation known: a PIN counts only where exactly one person in the service holds it.
     unique = select(col(Staff.pin)).where(member).group_by(col(Staff.pin)).having(func.count() == 1)
     return query.where(col(Staff.pin).in_(unique))
-
-
-def _subtree(session: Session, unit_id: int) -> set[int]:
-    """The unit and the units below it (one query)."""
-    top = aliased(Unit)
-    below = (col(Unit.id) == unit_id) | col(Unit.path).startswith(col(top.path) + PATH_SEPARATOR)
-    return set(session.execute(select(col(Unit.id)).join(top, col(top.id) == unit_id).where(below)).scalars())
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[dict[str, object]]:

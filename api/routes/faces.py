@@ -110,17 +110,6 @@ class AttemptsIn(BaseModel):
     attempts: list[AttemptIn] = Field(max_length=1000)
 
 
-class AttemptOut(BaseModel):
-    at: datetime
-    device_serial: str
-    staff_id: int | None
-    staff_code: str | None
-    full_name: str | None
-    distance: float | None
-    outcome: str
-    reason: str
-
-
 class PromptIn(BaseModel):
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
     challenge: Literal["blink", "turn_left", "turn_right"] | None = None
@@ -298,7 +287,7 @@ def list_attempts(
     principal: RequireBiometrics,
     serial: Annotated[str | None, Query(max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[AttemptOut]:
+) -> list[attempts.AttemptRow]:
     rows = attempts.recent_attempts(session=session, serial=serial, limit=limit)
     if principal.unit_ids is not None:
         units = dict(session.exec(select(Staff.id, Staff.unit_id)).all())  # type: ignore[call-overload]
@@ -307,4 +296,4 @@ def list_attempts(
             for r in rows
             if r.staff_id is not None and principal.sees_staff(staff_id=r.staff_id, unit_id=units.get(r.staff_id))
         ]
-    return [AttemptOut.model_validate(r, from_attributes=True) for r in rows]
+    return rows

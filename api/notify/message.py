@@ -1,0 +1,77 @@
+"""A notice as an e-mail: plain text with a simple HTML alternative, Vietnamese headers, a stable Message-ID."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from api.notify.models import Notice
+from attendance.timeutil import utcnow
+from config.notify import MailSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A notice ready to be made: to whom, about what (kind + key: its identity), and its words."""
+
+    recipient: str  # "staff:12" | "user:3"
+    kind: str
+    subject_key: str
+    subject: str
+    lines: tuple[str, ...]  # the body, one paragraph or list item a line
+    link: str
+    link_label: str
+    name: str  # the greeting's name
+    email: str | None  # None: no address
+    wants_email: bool
+
+    @classmethod
+    def of(cls, notice: Notice) -> Draft:
+        """The draft a stored notice was made from (to send it again after a refusal)."""
+        return cls(recipient=notice.recipient, kind=notice.kind, subject_key=notice.subject_key,
+                   subject=notice.subject, lines=tuple(notice.summary.splitlines()), link=notice.link,
+                   link_label=notice.link_label, name=notice.name, email=notice.email, wants_email=True)
+
+    def text(self) -> str:
+        body = "\n".join(self.lines)
+        return (f"Kính gửi {self.name},\n\n{body}\n\n{self.link_label}: {self.link}\n\n"
+                "Đây là thư tự động của hệ thống chấm công; vui lòng không trả lời thư này. "
+                "Bạn có thể tắt thông báo qua e-mail ở trang Tài khoản.\n")
+
+
+def email_message(draft: Draft, *, notice_id: int, settings: MailSettings) -> EmailMessage:
+    """The message for `draft`; its Message-ID names the notice, so a mail client folds any copy into one."""
+    message = EmailMessage()
+    message["From"] = formataddr((settings.sender_name, settings.sender))
+    message["To"] = Address(display_name=draft.name, addr_spec=draft.email or "")
+    message["Subject"] = draft.subject
+    message["Date"] = format_datetime(utcnow())
+    domain = settings.sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<notice-{notice_id}@{domain}>"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the sender
+    message.set_content(draft.text())
+    message.add_alternative(_html(draft), subtype="html")
+    return message
+
+
+def _html(draft: Draft) -> str:
+    items = [line.removeprefix("- ") for line in draft.lines if line.startswith("- ")]
+    paragraphs = [line for line in draft.lines if not line.startswith("- ")]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    if items:
+        body += "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+    link = html.escape(draft.link, quote=True)
+    return (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{html.escape(draft.subject)}</title></head>"
+        '<body style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a">'
+        f"<p>Kính gửi {html.escape(draft.name)},</p>{body}"
+        f'<p><a href="{link}" style="display:inline-block;padding:8px 14px;background:#0b5cad;color:#fff;'
+        f'text-decoration:none;border-radius:4px">{html.escape(draft.link_label)}</a></p>'
+        f'<p style="font-size:13px;color:#555">Hoặc mở địa chỉ: {link}<br>'
+        "Đây là thư tự động của hệ thống chấm công; vui lòng không trả lời thư này. "
+        "Bạn có thể tắt thông báo qua e-mail ở trang Tài khoản.</p></body></html>"
+    )

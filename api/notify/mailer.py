@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from email.message import EmailMessage
 
 from config.notify import MailSettings
 
@@ -38,7 +37,7 @@ class Mailer:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def send(self, message: EmailMessage, to: str) -> None:
+    def send(self, message: bytes, to: str) -> None:
         """Deliver `message` to `to`; MailRefused or MailUncertain say what became of a failure."""
         try:
             smtp = self._connection()
@@ -58,8 +57,7 @@ class Mailer:
             self._drop()
             raise MailRefused(f"{type(err).__name__}: {err}") from err
         try:
-            # smtplib leaves a bytes message's line ends alone: SMTP wants CRLF.
-            code, reply = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+            code, reply = smtp.data(message)  # CRLF lines already: smtplib leaves bytes as they are
         except smtplib.SMTPDataError as err:  # the server answered "no" to the message: not delivered
             raise MailRefused(f"DATA: {err.smtp_code} {_text(err.smtp_error)}") from err
         except (OSError, smtplib.SMTPException) as err:

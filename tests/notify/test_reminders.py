@@ -126,3 +126,21 @@ def test_no_server_listening_fails_without_losing_the_notice(engine, session, mo
 
 def _errors(session) -> list[str | None]:
     return [n.error for n in session.exec(select(Notice))]
+
+
+def test_two_processes_racing_for_one_notice_claim_it_once(engine, session) -> None:
+    """The claim itself is the guard: whoever inserts second gets nothing to send."""
+    from sqlmodel import Session
+
+    from api.notify.deliver import _claim
+    from api.notify.message import Draft
+
+    draft = Draft(recipient="staff:1", kind=NoticeKind.DAY_FAULTS, subject_key="2026-11-10:morning", subject="s",
+                  lines=("a",), link="/", link_label="l", name="n", email="n@x.vn", wants_email=True)
+    with Session(engine) as first, Session(engine) as second:
+        won = _claim(first, draft, Delivery.SENDING, _utc(AFTER))
+        first.commit()
+        lost = _claim(second, draft, Delivery.SENDING, _utc(AFTER))
+        second.commit()
+    assert won is not None and lost is None
+    assert len(session.exec(select(Notice)).all()) == 1

@@ -24,6 +24,7 @@ class Inbox:
     port: int
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    hang_up_after_data: set[str] = field(default_factory=set)  # take the message, then drop the line unanswered
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -34,6 +35,8 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        if self.hang_up_after_data & set(envelope.rcpt_tos):
+            server.transport.abort()  # delivered, but the client never hears so
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:

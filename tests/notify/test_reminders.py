@@ -144,3 +144,16 @@ def test_two_processes_racing_for_one_notice_claim_it_once(engine, session) -> N
         second.commit()
     assert won is not None and lost is None
     assert len(session.exec(select(Notice)).all()) == 1
+
+
+def test_a_line_dropped_after_the_message_is_not_resent(engine, session, inbox) -> None:
+    """The server took the message and the connection broke before its answer: UNKNOWN, never sent twice."""
+    late, *_ = _office(session)
+    inbox.hang_up_after_data.add("an.nv@tanphu.gov.vn")
+    first = remind(engine=engine, day=DAY, part=SessionName.MORNING, now=_utc(AFTER))
+    assert first.unknown == 1 and first.sent == 1  # the next person went out on a fresh connection
+    notice = session.exec(select(Notice).where(Notice.recipient == f"staff:{late.id}")).one()
+    assert notice.delivery == Delivery.UNKNOWN
+    inbox.hang_up_after_data.clear()
+    remind(engine=engine, day=DAY, part=SessionName.MORNING, now=_utc(AFTER))
+    assert len(inbox.to("an.nv@tanphu.gov.vn")) == 1

@@ -10,11 +10,17 @@ from api.notify.message import Draft
 from api.notify.models import NoticeKind
 from api.notify.recipients import of_staff
 from attendance.evaluation import evaluate_period
-from attendance.models import Staff
+from attendance.models import Device, Staff, Unit
+from attendance.org import subtree_ids
 from attendance.rules import SessionName, SessionResult, SessionStatus
+from attendance.timeutil import local_day_bounds, utcnow
+from config import get_settings
+from devices.models import AlertKind, DeviceAlert
 
 REMINDED = frozenset({SessionStatus.LATE, SessionStatus.LEFT_EARLY, SessionStatus.LATE_AND_LEFT_EARLY,
                       SessionStatus.MISSING_CHECK_IN, SessionStatus.MISSING_CHECK_OUT, SessionStatus.ABSENT})
+# What a silent terminal also produces: these are not reminded of while one of the person's terminals was silent.
+UNHEARD = frozenset({SessionStatus.MISSING_CHECK_IN, SessionStatus.MISSING_CHECK_OUT, SessionStatus.ABSENT})
 SESSION_VI = {SessionName.MORNING: "buổi sáng", SessionName.AFTERNOON: "buổi chiều"}
 _HEADLINE = {
     SessionStatus.LATE: "đi muộn",
@@ -35,12 +41,34 @@ def drafts(*, session: Session, day: date, part: SessionName, public_url: str,
     if not faulty:
         return []
     people = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(list(faulty))))}
+    unheard = units_with_a_silent_terminal(session=session, day=day, now=now or utcnow())
     found = []
     for staff_id, result in faulty.items():
         staff = people[staff_id]
-        if staff.active:
-            found.append(draft(staff=staff, day=day, part=part, result=result, public_url=public_url))
+        if not staff.active:
+            continue
+        if result.status in UNHEARD and staff.unit_id in unheard:
+            continue  # the punches may be on a terminal that has not reported: not the person's fault yet
+        found.append(draft(staff=staff, day=day, part=part, result=result, public_url=public_url))
     return found
+
+
+def units_with_a_silent_terminal(*, session: Session, day: date, now: datetime) -> set[int]:
+    """Units (with those below) served by a terminal that was silent at some time on `day` up to `now`."""
+    start, _ = local_day_bounds(day, get_settings().zone)
+    alerts = session.exec(select(DeviceAlert).where(
+        col(DeviceAlert.kind) == AlertKind.SILENT, col(DeviceAlert.started_at) <= now,
+        col(DeviceAlert.ended_at).is_(None) | (col(DeviceAlert.ended_at) >= start)))
+    device_ids = {a.device_id for a in alerts}
+    if not device_ids:
+        return set()
+    units: set[int] = set()
+    for device in session.exec(select(Device).where(col(Device.id).in_(device_ids))):
+        unit = session.get(Unit, device.unit_id) if device.unit_id is not None else None
+        if unit is None:  # a terminal of no unit may serve anyone
+            return {u for u in session.exec(select(Unit.id)) if u is not None}
+        units.update(subtree_ids(session=session, unit=unit))
+    return units
 
 
 def draft(*, staff: Staff, day: date, part: SessionName, result: SessionResult, public_url: str) -> Draft:

@@ -157,3 +157,20 @@ def test_a_line_dropped_after_the_message_is_not_resent(engine, session, inbox) 
     inbox.hang_up_after_data.clear()
     remind(engine=engine, day=DAY, part=SessionName.MORNING, now=_utc(AFTER))
     assert len(inbox.to("an.nv@tanphu.gov.vn")) == 1
+
+
+def test_no_missing_punch_reminder_while_the_units_terminal_was_silent(engine, session, inbox) -> None:
+    """A terminal that has not reported may hold the punch: a lateness is known, a missing punch is not."""
+    from attendance.models import Device, DeviceKind
+    from devices.models import AlertKind, DeviceAlert
+
+    late, _, _, missing = _office(session)
+    gate = Device(serial="GATE-B", name="Cổng B", kind=DeviceKind.ZK_PUSH, unit_id=late.unit_id)
+    session.add(gate)
+    session.flush()
+    session.add(DeviceAlert(device_id=gate.id, kind=AlertKind.SILENT, open=None,
+                            started_at=_utc(datetime(2026, 11, 10, 9, 12)), ended_at=_utc(datetime(2026, 11, 10, 14, 0))))
+    session.commit()
+    remind(engine=engine, day=DAY, part=SessionName.MORNING, now=_utc(AFTER))
+    assert len(inbox.to("an.nv@tanphu.gov.vn")) == 1
+    assert inbox.to("dung.pt@tanphu.gov.vn") == []

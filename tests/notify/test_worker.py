@@ -100,3 +100,17 @@ def test_a_second_worker_takes_over_when_the_first_is_killed(engine, session, in
     second.terminate()  # a stopped worker frees its lease at once
     assert second.wait(timeout=30) == 0
     assert _holder(engine) is None
+
+
+def test_worker_once_runs_one_job_and_names_the_jobs_on_a_typo(engine, session, inbox) -> None:
+    unit = make_unit(session, "UBND xã Tân Phú")
+    session.add(User(username="tccb", password_hash="x", role="personnel", unit_id=unit.id,
+                     email="tccb@tanphu.gov.vn", created_at=utcnow()))
+    _silent(session, "GATE-C", unit)
+    done = subprocess.run([sys.executable, "-m", "api.cli.main", "worker", "--once", "terminal_notices"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(inbox.to("tccb@tanphu.gov.vn")) == 1 and "1 đã gửi" in done.stderr
+    typo = subprocess.run([sys.executable, "-m", "api.cli.main", "worker", "--once", "nhac"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert typo.returncode == 2 and "pending_digest" in typo.stderr

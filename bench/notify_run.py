@@ -16,6 +16,7 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=2000)
     args = parser.parse_args()
     server, port = smtp_server()
+    os.environ.setdefault("ATTENDANCE_DATA_DIR", tempfile.mkdtemp(prefix="attendance-bench-data-"))
     os.environ.update({"ATTENDANCE_MAIL__HOST": "127.0.0.1", "ATTENDANCE_MAIL__PORT": str(port),
                        "ATTENDANCE_MAIL__SECURITY": "none", "ATTENDANCE_PUBLIC_URL": "https://chamcong.bench.gov.vn"})
     try:

@@ -53,9 +53,9 @@ def email_message(draft: Draft, *, notice_id: int, settings: MailSettings) -> by
     domain = settings.sender.rpartition("@")[2] or "localhost"
     boundary = f"=_notice_{notice_id}_{secrets.token_hex(8)}"
     headers = [
-        f"From: {formataddr((settings.sender_name, settings.sender), charset='utf-8')}",
-        f"To: {formataddr((draft.name, draft.email or ''), charset='utf-8')}",
-        f"Subject: {Header(draft.subject, 'utf-8', header_name='Subject').encode()}",
+        f"From: {formataddr((_one_line(settings.sender_name), _one_line(settings.sender)), charset='utf-8')}",
+        f"To: {formataddr((_one_line(draft.name), _one_line(draft.email or '')), charset='utf-8')}",
+        f"Subject: {Header(_one_line(draft.subject), 'utf-8', header_name='Subject').encode()}",
         f"Date: {format_datetime(utcnow())}",
         f"Message-ID: <notice-{notice_id}@{domain}>",
         "Auto-Submitted: auto-generated",  # RFC 3834: no vacation replies to the sender
@@ -69,6 +69,11 @@ def email_message(draft: Draft, *, notice_id: int, settings: MailSettings) -> by
                   "Content-Transfer-Encoding: base64", "", *encoded]
     lines += [f"--{boundary}--", ""]
     return "\r\n".join(lines).encode("ascii")
+
+
+def _one_line(value: str) -> str:
+    """A header value without line breaks or other control characters (a device name could carry them)."""
+    return "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in value).strip()
 
 
 def _html(draft: Draft) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlmodel import select
 
 from api.notify.models import Delivery, Notice, NoticeKind
@@ -174,3 +175,20 @@ def test_no_missing_punch_reminder_while_the_units_terminal_was_silent(engine, s
     remind(engine=engine, day=DAY, part=SessionName.MORNING, now=_utc(AFTER))
     assert len(inbox.to("an.nv@tanphu.gov.vn")) == 1
     assert inbox.to("dung.pt@tanphu.gov.vn") == []
+
+
+@pytest.mark.db_independent
+def test_a_line_break_in_a_name_cannot_add_a_header() -> None:
+    import email
+    import email.policy
+
+    from api.notify.message import Draft, email_message
+    from config.notify import MailSettings
+
+    draft = Draft(recipient="user:1", kind=NoticeKind.TERMINAL_ALERT, subject_key="alert:1",
+                  subject="Máy Cổng B\r\nBcc: ai@ngoai.vn mất liên lạc", lines=("x",), link="/", link_label="l",
+                  name="Phòng TCCB\nBcc: khac@ngoai.vn", email="tccb@tanphu.gov.vn", wants_email=True)
+    message = email.message_from_bytes(email_message(draft, notice_id=1, settings=MailSettings()),
+                                       policy=email.policy.default)
+    assert message["Bcc"] is None
+    assert message["Subject"] == "Máy Cổng B  Bcc: ai@ngoai.vn mất liên lạc"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
@@ -19,6 +20,7 @@ class MailSettings(BaseModel):
     sender: str = Field("cham-cong@localhost", description="the From address")
     sender_name: str = Field("Hệ thống chấm công", description="the From display name")
     timeout_seconds: float = Field(30, gt=0, le=600)
+    ca_file: Path | None = Field(None, description="CA certificates to trust for the server (an office's own CA)")
 
     @property
     def enabled(self) -> bool:

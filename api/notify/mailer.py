@@ -78,13 +78,13 @@ class Mailer:
         s = self.settings
         smtp: smtplib.SMTP
         if s.security == "ssl":
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=self._tls())
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
         try:
             smtp.ehlo()
             if s.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self._tls())
                 smtp.ehlo()
             if s.user:
                 smtp.login(s.user, s.password.get_secret_value())
@@ -93,6 +93,11 @@ class Mailer:
             raise
         self._smtp = smtp
         return smtp
+
+    def _tls(self) -> ssl.SSLContext:
+        # The server's certificate is always checked; an office's own CA can be trusted with ca_file.
+        ca = self.settings.ca_file
+        return ssl.create_default_context(cafile=str(ca) if ca else None)
 
     def _drop(self) -> None:
         if self._smtp is not None:

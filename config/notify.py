@@ -38,6 +38,8 @@ class WorkerSettings(BaseModel):
     backup_at: str = Field("01:30", description="the daily database backup")
     backup_keep: int = Field(14, ge=1, le=3650, description="daily backups kept")
     backups: bool = Field(True, description="take the daily backup")
+    # Longer than any reminder's subject can be re-evaluated (a day, a pending request, an open alert).
+    notice_keep_days: int = Field(400, ge=7, le=3650, description="notices older than this are deleted")
 
     @field_validator("morning_reminder_at", "afternoon_reminder_at", "digest_at", "backup_at")
     @classmethod

@@ -16,7 +16,7 @@ from attendance.db import get_engine
 
 def worker(
     once: str = typer.Option(None, "--once", help="Run one job now and exit (morning_reminders, afternoon_reminders, "
-                             "pending_digest, terminal_notices, daily_backup); ignores the lease."),
+                             "pending_digest, terminal_notices, prune_notices, daily_backup); ignores the lease."),
 ) -> None:
     """Run the schedule under the database lease; a second worker waits and takes over if this one dies."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

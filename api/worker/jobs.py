@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from api.cli import backups
-from api.notify import runs
+from api.notify import retention, runs
 from api.notify.deliver import RunReport
 from attendance import backup as ledger_backup
 from attendance import backup_retention
@@ -48,6 +48,12 @@ def daily_backup(engine: Engine) -> list[str]:
     for path in removed:
         log.info("xoá bản sao lưu cũ %s", path.name)
     return [p.name for p in removed]
+
+
+def prune_notices(engine: Engine) -> int:
+    removed = retention.prune(engine=engine, keep_days=get_settings().worker.notice_keep_days)
+    log.info("xoá %d thông báo cũ", removed)
+    return removed
 
 
 def _today() -> date:

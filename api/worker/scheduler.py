@@ -43,7 +43,8 @@ def schedule() -> list[Job]:
     found = [Job("morning_reminders", jobs.morning_reminders, worker.morning_reminder_at),
              Job("afternoon_reminders", jobs.afternoon_reminders, worker.afternoon_reminder_at),
              Job("pending_digest", jobs.pending_digest, worker.digest_at),
-             Job("terminal_notices", jobs.terminal_notices, None)]
+             Job("terminal_notices", jobs.terminal_notices, None),
+             Job("prune_notices", jobs.prune_notices, worker.backup_at)]
     if worker.backups:
         found.append(Job("daily_backup", jobs.daily_backup, worker.backup_at))
     return found

@@ -100,3 +100,14 @@ def test_a_silent_terminal_reaches_the_personnel_office_once(engine, session, in
     assert notice.kind == NoticeKind.TERMINAL_ALERT and notice.subject_key == f"alert:{alert.id}"
     terminal_notices(engine=engine)
     assert len(inbox.messages) == 1
+
+
+def test_notices_older_than_the_retention_are_deleted(engine, session) -> None:
+    from api.notify.retention import prune
+
+    for days, key in ((500, "old"), (10, "recent")):
+        session.add(Notice(recipient="staff:1", kind=NoticeKind.DAY_FAULTS, subject_key=key, subject="s", summary="",
+                           delivery=Delivery.SENT, created_at=utcnow() - timedelta(days=days)))
+    session.commit()
+    assert prune(engine=engine, keep_days=400) == 1
+    assert [n.subject_key for n in session.exec(select(Notice))] == ["recent"]

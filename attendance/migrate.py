@@ -25,6 +25,8 @@ OPTIONAL_MODEL_MODULES = (
     "devices.models",
     "recognition.models",
     "api.auth.models",
+    "api.notify.models",
+    "api.worker.models",
 )
 
 

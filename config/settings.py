@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from config.notify import MailSettings, WorkerSettings
 from config.secret import SecretUnusable, check_secret, load_or_create_secret
 
 
@@ -95,6 +96,10 @@ class Settings(BaseSettings):
     faces: FacePolicy = FacePolicy()
     terminals: TerminalPolicy = TerminalPolicy()
     metrics_token: str | None = Field(None, description="when set, /metrics requires 'Authorization: Bearer <it>'")
+    # E-mail notices and the worker that sends them; links in e-mails start with public_url.
+    mail: MailSettings = MailSettings()
+    worker: WorkerSettings = WorkerSettings()
+    public_url: str = Field("http://localhost:8000", description="the service's address as staff open it")
 
     @field_validator("timezone")
     @classmethod

@@ -33,6 +33,10 @@ def test_compose_file_has_every_part_wired() -> None:
     assert services["migrate"]["command"] == ["attendance", "db", "upgrade"]
     assert "/health/ready" in " ".join(services["api"]["healthcheck"]["test"])
     assert services["proxy"]["ports"] == ["80:80", "443:443"]
+    # The worker's backups need pg_dump's own session: PostgreSQL itself, not the pooler.
+    assert services["worker"]["command"] == ["attendance", "worker"]
+    assert "@postgres:5432/" in services["worker"]["environment"]["DATABASE_URL"]
+    assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_nginx_serves_iclock_over_plain_http_without_redirect_and_redirects_the_rest() -> None:
@@ -59,6 +63,7 @@ def test_nginx_serves_iclock_over_plain_http_without_redirect_and_redirects_the_
     [
         ("attendance-api@.service", "attendance-api@8001.service"),
         ("attendance-poller.service", "attendance-poller.service"),
+        ("attendance-worker.service", "attendance-worker.service"),
     ],
 )
 def test_systemd_units_verify(unit: str, instance: str, tmp_path: Path) -> None:

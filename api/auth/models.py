@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     totp_last_step: int | None = Field(default=None, description="the last 30 s step whose code was used")
     recovery_codes: str = Field(default="", max_length=2000, description="SHA-256 of unused codes, comma-separated")
+    # An account linked to a person uses the person's address and choice; these serve the others.
+    email: str | None = Field(default=None, max_length=254, description="where notices go")
+    notify_email: bool = Field(default=True, description="False: no e-mail notices")
 
     @property
     def two_factor(self) -> bool:

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from api.cli import backups
 from attendance import backup as ledger_backup
-from attendance import migrate
+from attendance import backup_retention, migrate
 from attendance.backup import BackupError
 from config import get_settings
 
@@ -37,6 +37,7 @@ def current() -> None:
 @app.command("backup")
 def backup_command(
     to: Path = typer.Option(None, "--to", help="Backup file (default: DATA_DIR/backups/attendance-<UTC time>.*)."),
+    keep: int = typer.Option(None, "--keep", min=1, help="Then remove the backups older than the newest N days."),
 ) -> None:
     """Back up the database (SQLite online backup API / pg_dump custom format) with a manifest beside it."""
     settings = get_settings()
@@ -54,6 +55,9 @@ def backup_command(
     console.print(f"  {counts['punches']} lượt chấm công, {counts['staff']} cán bộ, {counts['devices']} máy, "
                   f"{counts['requests']} đơn; tổng kiểm {manifest.summary.ledger_sha256[:16]}…")
     console.print(f"  Tệp mô tả: {ledger_backup.manifest_path(target)}")
+    if keep:
+        for path in backup_retention.prune(target.parent, keep_days=keep):
+            console.print(f"  Đã xoá bản sao lưu cũ {path.name}")
 
 
 @app.command("restore")

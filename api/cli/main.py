@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import camera, db, demo, devices, faces, report, secret, serve, staff, users
+from api.cli import camera, db, demo, devices, faces, report, secret, serve, staff, users, worker
 
 app = typer.Typer(
     name="attendance",
@@ -22,6 +22,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(secret.app, name="secret")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("worker")(worker.worker)
 
 if __name__ == "__main__":
     app()

@@ -5,11 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import account, board, calendar_page, devices_page, faces_page, kiosk, login, month, person, requests
+from api.pages import (
+    account,
+    board,
+    calendar_page,
+    devices_page,
+    faces_page,
+    kiosk,
+    login,
+    month,
+    notifications,
+    person,
+    requests,
+)
 from api.pages.render import STATIC
 
 router = APIRouter(include_in_schema=False)
-for _module in (login, account, board, person, requests, month, calendar_page, devices_page, faces_page, kiosk):
+for _module in (login, account, board, person, requests, month, calendar_page, devices_page, faces_page, kiosk,
+                notifications):
     router.include_router(_module.router)
 
 

@@ -14,6 +14,7 @@ from api.auth.principal import Principal
 from api.auth.service import WrongPassword, confirm_password
 from api.auth.sessions import active_sessions, end_all_sessions
 from api.deps import SessionDep, client_address
+from api.notify import settings_of
 from api.pages.deps import PageRoute, PageUser
 from api.pages.i18n import language_of, translate
 from api.pages.render import flash_redirect, render
@@ -71,13 +72,22 @@ def logout_everywhere(request: Request, session: SessionDep, user: PageUser) -> 
     return response
 
 
+def account_page_with(request: Request, session: SessionDep, user: Principal, *, error: str,
+                      notify_form: dict[str, Any]) -> HTMLResponse:
+    """The account page again with the notice settings as typed, and why they were refused."""
+    return _page(request, session, user, error=error, notify_form=notify_form, status=422)
+
+
 def _page(request: Request, session: SessionDep, user: Principal, *, error: str = "",
-          recovery_codes: list[str] | None = None, status: int = 200) -> HTMLResponse:
+          recovery_codes: list[str] | None = None, status: int = 200,
+          notify_form: dict[str, Any] | None = None) -> HTMLResponse:
     account = user.user
     assert account is not None and account.id is not None
+    notices = settings_of.of_account(session=session, user=account)
     context: dict[str, Any] = {
         "enabled": two_factor.enabled(account), "required": two_factor.required(account),
         "enrolment": two_factor.pending_enrolment(account), "recovery_codes": recovery_codes or [],
         "sessions": active_sessions(session=session, user_id=account.id), "error": error,
+        "notify_form": notify_form or {"email": notices.email, "notify_email": notices.notify_email},
     }
     return render(request, "account.html", context, user=user, status_code=status)

@@ -19,6 +19,7 @@ _ITEMS: list[tuple[str, str, tuple[P, ...]]] = [
     ("/today", "nav.today", (P.BOARD_READ,)),
     ("/me", "nav.my_month", ()),
     ("/requests", "nav.requests", (P.REQUESTS_READ, P.REQUESTS_FILE)),
+    ("/notifications", "nav.notifications", ()),
     ("/month", "nav.month", (P.REPORTS_READ,)),
     ("/calendar", "nav.calendar", (P.SCHEDULES_READ,)),
     ("/devices", "nav.devices", (P.DEVICES_READ,)),

@@ -62,6 +62,8 @@ class StaffPublic(BaseModel):
     start_date: date | None
     end_date: date | None
     active: bool
+    email: str | None = None
+    notify_email: bool = True
 
 
 class StaffCreate(BaseModel):
@@ -85,6 +87,8 @@ class StaffUpdate(BaseModel):
     position: str | None = Field(None, max_length=200)
     card: str | None = Field(None, max_length=32)
     start_date: date | None = Field(None, ge=date(1900, 1, 1), le=date(2200, 12, 31))
+    email: str | None = Field(None, max_length=254, description="where notices go; empty removes it")
+    notify_email: bool | None = Field(None, description="false: the person wants no e-mail notices")
 
 
 class PinIn(BaseModel):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from attendance import audit, pin_scope
+from attendance.contact import clean_email
 from attendance.errors import InvalidInput
 from attendance.models import Staff, Unit
 from attendance.org import ensure_unit_path
@@ -52,8 +53,8 @@ def update_unit(*, session: Session, unit: Unit, changes: dict[str, object], act
 
 
 def update_staff_details(*, session: Session, staff: Staff, changes: dict[str, object], actor: str) -> Staff:
-    """Change a person's name, position, card or start date (PIN, unit and leaving have their own)."""
-    unknown = set(changes) - {"full_name", "position", "card", "start_date"}
+    """Change a person's name, position, card, start date or notice address (PIN, unit and leaving have their own)."""
+    unknown = set(changes) - {"full_name", "position", "card", "start_date", "email", "notify_email"}
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
     if changes.get("card") is not None:
@@ -68,6 +69,10 @@ def update_staff_details(*, session: Session, staff: Staff, changes: dict[str, o
     for key in ("position", "card"):
         if key in changes:
             changes[key] = (str(changes[key]).strip() or None) if changes[key] is not None else None
+    if "email" in changes:
+        changes["email"] = clean_email(str(changes["email"] or ""))
+    if changes.get("notify_email", True) is None:
+        raise InvalidInput("notify_email must be true or false")
     start = changes.get("start_date")
     if isinstance(start, date) and staff.end_date is not None and start > staff.end_date:
         raise InvalidInput("the start date is after the last day")

@@ -30,6 +30,8 @@ class Staff(StaffBase, table=True):
     pin_scope_id: int | None = Field(default=None, foreign_key="units.id", index=True,
                                      description="the organisation whose terminals know this PIN")
     active: bool = True
+    email: str | None = Field(default=None, max_length=254, description="where notices go")
+    notify_email: bool = Field(default=True, description="False: the person asked for no e-mail notices")
 
 
 class StaffAssignment(SQLModel, table=True):

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
 from api.pages.deps import PageForbidden
+from attendance.collation import sort_people
 from attendance.errors import InvalidInput
 from attendance.models import Staff, Unit
 from config import get_settings
@@ -24,7 +25,7 @@ def visible_units(*, session: Session, principal: Principal) -> list[Unit]:
         if not principal.unit_ids:
             return []
         query = query.where(col(Unit.id).in_(principal.unit_ids))
-    return list(session.exec(query))
+    return sort_people(session.exec(query), lambda s: s.full_name, lambda s: s.code)
 
 
 def chosen_unit(*, session: Session, principal: Principal, unit_id: int | None) -> Unit | None:

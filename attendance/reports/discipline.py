@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from attendance.collation import name_key, text_key
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.month_lock import arrived_after_closing
@@ -55,7 +56,7 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         # Only a unit that configured its deduction table gets a (suggested) score: no table, no score.
         row["discipline_score"] = rules.deductions.suggest(row) if rules.deductions is not None else None
         people.append(row)
-    people.sort(key=lambda p: (p["department_path"], p["full_name"], p["code"]))
+    people.sort(key=lambda p: (text_key(p["department_path"]), name_key(p["full_name"], p["code"])))
     return {
         "kind": "discipline",
         "unit": unit_json(unit),
@@ -133,7 +134,7 @@ def summarize(people: list[dict[str, Any]], arrivals: dict[str, dict[str, list[i
         for name, values in counts.items():
             unit_arrivals[name] = [a + b for a, b in zip(unit_arrivals[name], values, strict=True)]
     return {
-        "departments": sorted(departments.values(), key=lambda d: d["department_path"]),
+        "departments": sorted(departments.values(), key=lambda d: text_key(d["department_path"])),
         "totals": totals,
         "arrivals": unit_arrivals,
     }

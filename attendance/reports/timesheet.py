@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from attendance.calendar import month_days
+from attendance.collation import text_key
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.reports.common import in_subtree, month_label, month_range, paying_unit, subtree_units, unit_json
@@ -45,7 +46,7 @@ def timesheet_data(*, session: Session, unit: Unit, year: int, month: int,
             sheet["rows"].append({"no": len(sheet["rows"]) + 1, "code": period.staff.code,
                                   "full_name": period.staff.full_name, "position": period.staff.position,
                                   **person_row(days, symbols)})
-    ordered = sorted(sheets.values(), key=lambda s: s["department_path"])
+    ordered = sorted(sheets.values(), key=lambda s: text_key(s["department_path"]))
     return {
         "kind": "timesheet",
         "unit": unit_json(unit),

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from api.pages.filters import install_filters
 from api.pages.i18n import language_of, translate, translator
 from config import get_settings
 
@@ -21,6 +22,7 @@ STATIC = Path(__file__).parent / "static"
 FLASH_COOKIE = "flash"
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
+install_filters(templates.env)
 
 # status -> css class; the colours live in app.css
 STATUS_CLASS = {

@@ -22,8 +22,9 @@ from attendance.reports.common import department_of, in_subtree, month_label, mo
 from attendance.reports.config import Thresholds, rules_for
 from attendance.rules import ATTENDED, SessionName, SessionStatus
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone
 
-FIGURES = ("sessions_scheduled", "sessions_present", "late_count", "late_minutes", "early_count",
+FIGURES = ("sessions_scheduled", "sessions_due", "sessions_present", "late_count", "late_minutes", "early_count",
            "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions",
            "explained_late_count", "explained_late_minutes", "explained_early_count", "explained_early_minutes",
            "explained_missing_punches")
@@ -62,6 +63,8 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         "unit": unit_json(unit),
         "month": month_label(year, month),
         "generated_at": now.isoformat(timespec="seconds"),
+        # Writers print instants on the unit's wall clock, not in UTC.
+        "zone": str(unit_zone(session=session, unit=unit)),
         "closed": None,
         "thresholds": rules.thresholds.model_dump(),
         "deductions": rules.deductions.model_dump() if rules.deductions is not None else None,

@@ -20,6 +20,7 @@ from attendance.reports.common import in_subtree, month_label, month_range, payi
 from attendance.reports.config import Pay, SymbolSet, rules_for
 from attendance.rules import ATTENDED, DayResult, SessionResult, SessionStatus
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone
 
 PAY_COLUMNS = {Pay.TIME: "time_days", Pay.UNPAID: "unpaid_days", Pay.INSURANCE: "insurance_days"}
 _NO_SYMBOL = frozenset({SessionStatus.NOT_EMPLOYED, SessionStatus.NOT_WORKDAY, SessionStatus.NOT_YET_DUE})
@@ -52,6 +53,8 @@ def timesheet_data(*, session: Session, unit: Unit, year: int, month: int,
         "unit": unit_json(unit),
         "month": month_label(year, month),
         "generated_at": now.isoformat(timespec="seconds"),
+        # Writers print instants on the unit's wall clock, not in UTC.
+        "zone": str(unit_zone(session=session, unit=unit)),
         "closed": None,
         "days": [d.isoformat() for d in month_days(year, month)],
         "symbol_set": symbols.name,

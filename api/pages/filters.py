@@ -33,12 +33,15 @@ def _percent(context: Context, value: Any) -> str:
 
 
 def _day(value: date | str | None) -> str:
-    return formatting.format_day(value)
+    try:
+        return formatting.format_day(value)
+    except ValueError:  # what someone typed, shown back to them as it was
+        return str(value)
 
 
 def _clock(value: datetime | time | str | None) -> str:
     if isinstance(value, str):
-        return value[11:16] if "T" in value else value[:5]
+        return value[11:16] if "T" in value else value
     return formatting.format_clock(value, get_settings().zone)
 
 

@@ -391,43 +391,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-# Messages of the core's errors (English, for API clients) as the pages say them: (fragment, vi, en).
-ERROR_TEXTS: list[tuple[str, str, str]] = [
-    ("the request ends before it starts", "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start."),
-    ("overlaps request", "Trùng thời gian với một đơn khác đang chờ hoặc đã được duyệt.",
-     "Overlaps another pending or approved request."),
-    ("an explanation needs a reason", "Giải trình cần ghi rõ lý do.", "An explanation needs a reason."),
-    ("unknown leave kind", "Hãy chọn loại nghỉ.", "Choose the kind of leave."),
-    ("is not a leave kind", "Hãy chọn loại nghỉ.", "Choose the kind of leave."),
-    ("is not employed", "Cán bộ không công tác trong toàn bộ khoảng thời gian này.",
-     "The person is not employed for the whole period."),
-    ("a request covers at most", "Một đơn chỉ được tối đa 366 ngày.", "A request covers at most 366 days."),
-    ("is already", "Đơn này đã được xử lý trước đó.", "This request was already decided."),
-    ("only a pending request", "Chỉ rút được đơn đang chờ duyệt.", "Only a pending request can be withdrawn."),
-    ("session times must increase", "Giờ phải tăng dần: vào sáng < ra sáng ≤ vào chiều < ra chiều.",
-     "Times must increase: morning start < end <= afternoon start < end."),
-    ("overlaps schedule", "Trùng khoảng thời gian với một lịch khác của đơn vị.",
-     "Overlaps another schedule of this unit."),
-    ("valid_to is before valid_from", "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start."),
-    ("at least one workday", "Lịch cần ít nhất một ngày làm việc trong tuần.", "A schedule needs a working weekday."),
-    ("a manual punch needs a reason", "Cần ghi lý do.", "A reason is needed."),
-    ("choose the person", "Hãy chọn cán bộ.", "Choose the person."),
-    ("not a date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a date (YYYY-MM-DD)."),
-    ("not a month", "Tháng không hợp lệ (YYYY-MM).", "Not a month (YYYY-MM)."),
-    ("no date", "Ngày nằm ngoài khoảng năm 2000–2100.", "The date is outside the years 2000-2100."),
-    ("no year", "Năm nằm ngoài khoảng 2000–2100.", "The year is outside 2000-2100."),
-]
-
-
-def explain_error(message: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """A core error message as the pages say it; unknown ones keep their text after a generic lead."""
-    lowered = message.lower()
-    for fragment, vi, en in ERROR_TEXTS:
-        if fragment in lowered:
-            return vi if language == "vi" else en
-    return f"{translate('error.invalid', language)}: {message}"
-
-
 def language_of(request: Request) -> str:
     """The page language: ?lang=, then the cookie, then Vietnamese."""
     for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):

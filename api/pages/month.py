@@ -18,7 +18,7 @@ from api.pages.params import IdQuery
 from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
-from attendance.errors import InvalidInput
+from attendance.local_input import parse_month
 from attendance.models import Staff
 from attendance.month_lock import arrived_after_closing
 from attendance.reports.closing import closure_covering, discipline_report
@@ -67,10 +67,4 @@ def _parse_month(value: str | None) -> tuple[int, int]:
     if not value:
         now = today()
         return now.year, now.month
-    try:
-        year, month = (int(part) for part in value.split("-"))
-    except ValueError as err:
-        raise InvalidInput(f"not a month (YYYY-MM): {value!r}") from err
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise InvalidInput(f"not a month (YYYY-MM): {value!r}")
-    return year, month
+    return parse_month(value)

@@ -131,6 +131,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "format_time": format_time,
         "format_local": format_local,
         "path": request.url.path,
+        "query": request.url.query,
+        "form": {}, "punch_form": {},  # what a form showed when it comes back with an error
     }
     flash = request.cookies.get(FLASH_COOKIE)
     if flash:

@@ -232,8 +232,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dev.confirm_address": ("Xác nhận địa chỉ mới", "Confirm new address"),
     "dev.reject_address": ("Từ chối địa chỉ mới", "Reject new address"),
     "dev.none": ("Chưa có thiết bị nào.", "No devices yet."),
-    "dev.action_done": ("{action}: xong. {detail}", "{action}: done. {detail}"),
+    "dev.action_done": ("{detail}", "{detail}"),
     "dev.action_failed": ("{action}: không thành công: {detail}", "{action} failed: {detail}"),
+    "dev.result.pull": ("Đã lấy {downloaded} lượt chấm công từ máy: {stored} lượt mới, {duplicates} lượt đã có, "
+                        "{quarantined} lượt giữ lại để xem xét (mất {seconds} giây).",
+                        "Read {downloaded} punches from the terminal: {stored} new, {duplicates} already stored, "
+                        "{quarantined} held for review ({seconds} s)."),
+    "dev.result.check-clock": ("Giờ máy lệch {offset_seconds} giây so với giờ hệ thống.",
+                               "The terminal's clock is {offset_seconds} s off the service's."),
+    "dev.result.set-clock": ("Đã đặt lại giờ máy theo giờ hệ thống; độ lệch còn {offset_seconds} giây.",
+                             "The terminal's clock was set to the service's time; it is now {offset_seconds} s off."),
+    "dev.result.sync-users": ("Đã đồng bộ người dùng: thêm {add}, cập nhật {update}, xoá {remove} người; "
+                              "{unknown} người trên máy không có trong hệ thống.",
+                              "Users synced: {add} added, {update} updated, {remove} removed; "
+                              "{unknown} on the terminal are unknown to the service."),
+    "dev.result.confirm-address": ("Đã xác nhận địa chỉ mới {address}; {punches_released} lượt chấm công được tính.",
+                                   "New address {address} confirmed; {punches_released} punches now count."),
+    "dev.result.reject-address": ("Đã từ chối địa chỉ mới {address}; {held_uploads} lần gửi chỉ giữ làm bằng chứng.",
+                                  "New address {address} rejected; {held_uploads} uploads kept as evidence only."),
+    "dev.clock_measuring": ("Đang đo độ lệch giờ của máy…", "Measuring the terminal's clock…"),
+    "dev.clock_ask": ("Giờ máy {name} đang lệch {offset_seconds} giây so với giờ hệ thống. Đặt lại giờ máy theo "
+                      "giờ hệ thống?", "The clock of {name} is {offset_seconds} s off the service's. Set it to the "
+                      "service's time?"),
+    "dev.sync_ask": ("Đồng bộ người dùng lên máy {name}: thêm {add}, cập nhật {update}, xoá {remove} người. Tiếp tục?",
+                     "Sync users to {name}: {add} to add, {update} to update, {remove} to remove. Go ahead?"),
+    "dev.clock_set": ("Đặt lại giờ máy", "Set the clock"),
+    "common.cancel": ("Huỷ", "Cancel"),
     "dev.kiosk": ("Mở màn hình cửa của máy này", "Open this door's kiosk screen"),
     "dev.disabled": ("Đã tắt", "Disabled"),
     "devkind.zk_pull": ("Máy chấm công (kéo dữ liệu)", "Terminal (pull)"),

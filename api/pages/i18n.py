@@ -391,6 +391,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep.people": ("Theo cán bộ", "By person"),
     "rep.downloads": ("Tải báo cáo", "Downloads"),
     "rep.no_downloads": ("Chưa có chức năng tải báo cáo.", "Report downloads are not available yet."),
+    "rep.rank": ("Xếp hạng", "Rank"),
     "rep.department": ("Phòng ban", "Department"),
     "rep.flagged": ("Người vượt ngưỡng", "People over a threshold"),
     "rep.flags": ("Vượt ngưỡng", "Over threshold"),

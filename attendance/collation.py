@@ -11,17 +11,20 @@ import icu  # type: ignore[import-untyped]
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=65536)
 def name_key(full_name: str, code: str = "") -> tuple[bytes, bytes, bytes, str]:
     """Sort key for a person: given name, family name, middle names (ICU's Vietnamese rules), then code.
 
     Vietnamese lists are alphabetised by the given name (the last word), the way an office roll-call is
-    read; ICU's vi tailoring puts Đ after D, ă/â after a, and orders tones as Vietnamese dictionaries do."""
+    read; ICU's vi tailoring puts Đ after D, ă/â after a, and orders tones as Vietnamese dictionaries do.
+    One key per part, not one for the joined name: ICU weighs tones only after every letter, so "Hà Phạm"
+    would follow "Hạ Lý". Cached: the same people are sorted on every board refresh."""
     words = full_name.split()
     if not words:
         return (b"", b"", b"", code)
     collate = _collator().getSortKey
     given, family, middle = words[-1], words[0] if len(words) > 1 else "", " ".join(words[1:-1])
-    return (collate(given), collate(family), collate(middle), code)
+    return (bytes(collate(given)), bytes(collate(family)), bytes(collate(middle)), code)
 
 
 def text_key(text: str) -> bytes:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -22,15 +24,14 @@ def format_number(value: float | int | Decimal | None, language: str = "vi", *, 
     """1234567.5 -> '1.234.567,5' (vi) or '1,234,567.5' (en); at most `digits` decimals, none when whole."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=locale_of(language))
+    return _number_pattern(digits).apply(value, _locale(locale_of(language)))
 
 
 def format_percent(value: float | None, language: str = "vi") -> str:
     """0.58 -> '58%'."""
     if value is None:
         return ""
-    return babel_numbers.format_percent(value, format="#,##0%", locale=locale_of(language))
+    return _percent_pattern().apply(value, _locale(locale_of(language)))
 
 
 def format_day(value: date | str | None) -> str:
@@ -39,7 +40,7 @@ def format_day(value: date | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    return babel_dates.format_date(value, DATE_PATTERN, locale="vi_VN")
+    return _date_pattern(DATE_PATTERN).apply(value, _locale("vi_VN"))
 
 
 def format_clock(value: datetime | time | None, zone: ZoneInfo | None = None) -> str:
@@ -48,7 +49,7 @@ def format_clock(value: datetime | time | None, zone: ZoneInfo | None = None) ->
         return ""
     if isinstance(value, datetime) and zone is not None and value.tzinfo is not None:
         value = value.astimezone(zone)
-    return babel_dates.format_time(value, TIME_PATTERN, locale="vi_VN")
+    return _date_pattern(TIME_PATTERN).apply(value, _locale("vi_VN"))
 
 
 def format_instant(value: datetime | str | None, zone: ZoneInfo) -> str:
@@ -75,3 +76,24 @@ def format_minutes(value: int | float | None, language: str = "vi") -> str:
         return ""
     unit = "phút" if language == "vi" else "min"
     return f"{format_number(value, language)} {unit}"
+
+
+# Parsing a CLDR pattern and loading a locale cost far more than applying them: a board formats thousands.
+@lru_cache(maxsize=8)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=8)
+def _number_pattern(digits: int) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern("#,##0" + ("." + "#" * digits if digits > 0 else ""))
+
+
+@lru_cache(maxsize=1)
+def _percent_pattern() -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern("#,##0%")
+
+
+@lru_cache(maxsize=4)
+def _date_pattern(pattern: str) -> babel_dates.DateTimePattern:
+    return babel_dates.parse_pattern(pattern)

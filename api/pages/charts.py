@@ -21,7 +21,7 @@ def hbar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, width: int
     label_w, bar_h, gap = 150, 24, 8
     height = max(1, len(rows)) * (bar_h + gap) + gap
     top = max((value for _, value, _ in rows), default=0) or 1
-    span = width - label_w - 70
+    span = width - label_w - 105  # room for "12 (345 phút)" after the longest bar
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}" font-family="system-ui, sans-serif" font-size="14">',
              f"<title>{escape(title)}</title>"]

@@ -15,6 +15,7 @@ from attendance.models.audit import AuditEntry
 from devices.service import add_device
 from devices.sim_server import start_simulator
 from tests.pages.conftest import DAY, add_user, log_in, seed_office
+from tests.reports.readback import pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -181,4 +182,22 @@ def test_error_pages_speak_the_users_language_and_keep_the_menu(server, browser,
     page.goto(f"{server}/people/9999/month?lang=en")
     assert "This page or record does not exist." in page.locator("main").inner_text()
     assert page.locator("nav.menu a", has_text="Today").count() == 1
+    context.close()
+
+
+def test_board_month_and_report_print_on_a4_without_the_menu(server, browser, shots, session: Session) -> None:
+    office = _seed(session)
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, locale="vi-VN")  # A4 at 96 dpi
+    page = context.new_page()
+    log_in(page, server, "phongtc")
+    page.emulate_media(media="print")
+    for name, url in (("board", f"/today?day={DAY.isoformat()}"),
+                      ("person", f"/people/{office.late.id}/month?year={DAY.year}&month={DAY.month}"),
+                      ("report", f"/month?month={DAY:%Y-%m}")):
+        page.goto(server + url)
+        assert not page.locator("header.top").is_visible(), name
+        assert page.locator("form.filters").count() == 0 or not page.locator("form.filters").first.is_visible(), name
+        assert page.evaluate(WIDE_FIT), f"{name} is wider than A4"
+        printed = page.pdf(path=str(shots / f"print-{name}.pdf"), format="A4")
+        assert "Đăng xuất" not in pdf_text(printed)  # the menu and its buttons stay off paper
     context.close()

@@ -59,7 +59,9 @@ def histogram(labels: Sequence[str], counts: Sequence[int], *, title: str, width
         parts.append(f'<rect x="{x + 1:.1f}" y="{top_pad + plot_h - h:.1f}" width="{max(step - 2, 1):.1f}" '
                      f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}: {count}</title></rect>')
         if (i % 6 == 0 and i < n - 3) or i == n - 1:
-            parts.append(f'<text x="{x + step / 2:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle" '
+            # The last label ends at the right edge instead of being centred past it.
+            at, anchor = (width - 2, "end") if i == n - 1 else (x + step / 2, "middle")
+            parts.append(f'<text x="{at:.1f}" y="{top_pad + plot_h + 16}" text-anchor="{anchor}" '
                          f'fill="{_MUTED}">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

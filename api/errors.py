@@ -42,11 +42,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.router.responses = {**COMMON_RESPONSES, **app.router.responses}
 
     @app.exception_handler(AttendanceError)
-    async def _domain_error(_request: Request, exc: AttendanceError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: AttendanceError) -> JSONResponse:
+        from api.pages.i18n import language_of
+
         status = next(code for kind, code in STATUS_BY_ERROR if isinstance(exc, kind))
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
-        return JSONResponse(status_code=status, content={"detail": str(exc), "error": type(exc).__name__},
-                            headers=headers)
+        return JSONResponse(status_code=status, headers=headers, content={
+            "detail": str(exc), "error": type(exc).__name__, "code": exc.code or None,
+            "message": exc.message(language_of(request))})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -138,14 +138,13 @@ def add_schedule(*, session: Session, unit_id: int, schedule: Schedule | dict, a
     data = schedule.model_dump(exclude={"id", "unit_id"}) if isinstance(schedule, Schedule) else dict(schedule)
     row = Schedule.model_validate({**data, "unit_id": unit_id})
     if session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     validate_schedule(row)
     ensure_open_for_unit(session=session, unit_id=unit_id, start=row.valid_from, end=row.valid_to)
     for other in session.exec(select(Schedule).where(Schedule.unit_id == unit_id)):
         if _ranges_overlap(row.valid_from, row.valid_to, other.valid_from, other.valid_to):
-            raise OverlappingSchedule(
-                f"overlaps schedule {other.id} ({other.valid_from} – {other.valid_to or '…'}) of this unit"
-            )
+            raise OverlappingSchedule(code="schedule.overlaps", other_id=other.id, start=other.valid_from,
+                                      end=other.valid_to or "…")
     session.add(row)
     session.flush()
     audit.record(session=session, actor=actor, action="schedule.create", entity="schedule",
@@ -155,15 +154,15 @@ def add_schedule(*, session: Session, unit_id: int, schedule: Schedule | dict, a
 
 def validate_schedule(row: Schedule) -> None:
     if row.valid_to is not None and row.valid_to < row.valid_from:
-        raise InvalidSchedule("valid_to is before valid_from")
+        raise InvalidSchedule(code="schedule.ends_before_start")
     times = [row.morning_start, row.morning_end, row.afternoon_start, row.afternoon_end]
     if not all(a < b for a, b in zip(times, times[1:], strict=False)):
-        raise InvalidSchedule("session times must increase: morning start < end <= afternoon start < end")
+        raise InvalidSchedule(code="schedule.times_order")
     try:
         if not parse_workdays(row.workdays):
-            raise InvalidSchedule("a schedule needs at least one workday")
+            raise InvalidSchedule(code="schedule.no_workday")
     except ValueError as err:
-        raise InvalidSchedule(str(err)) from err
+        raise InvalidSchedule(str(err), code="schedule.bad_workdays") from err
 
 
 def add_exception(*, session: Session, day: date, kind: str, name: str = "", unit_id: int | None = None,
@@ -172,9 +171,9 @@ def add_exception(*, session: Session, day: date, kind: str, name: str = "", uni
     try:
         kind = ExceptionKind(kind)
     except ValueError as err:
-        raise InvalidInput(f"unknown calendar exception kind {kind!r}") from err
+        raise InvalidInput(code="calendar.unknown_kind", kind=kind) from err
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     ensure_open_for_unit(session=session, unit_id=unit_id, start=day, end=day)
     row = CalendarException(day=day, kind=kind, name=name, unit_id=unit_id)
     session.add(row)
@@ -188,7 +187,7 @@ def remove_exception(*, session: Session, exception_id: int, actor: str, reason:
     """Delete an admin's calendar entry made in error (the national holidays come back as they were)."""
     row = session.get(CalendarException, exception_id)
     if row is None:
-        raise NotFound(f"no calendar exception with id {exception_id}")
+        raise NotFound(code="calendar.unknown_exception", exception_id=exception_id)
     ensure_open_for_unit(session=session, unit_id=row.unit_id, start=row.day, end=row.day)
     before = audit.snapshot(row)
     session.delete(row)
@@ -208,7 +207,7 @@ def parse_workdays(value: str | Iterable[int]) -> frozenset[int]:
 
 def month_days(year: int, month: int) -> list[date]:
     if not 1 <= month <= 12:
-        raise InvalidInput(f"no month {month}")
+        raise InvalidInput(code="month.invalid", month=month)
     first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     return [first + timedelta(days=i) for i in range((following - first).days)]

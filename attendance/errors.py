@@ -2,7 +2,30 @@
 
 
 class AttendanceError(Exception):
-    """Root of every error a user can cause in the domain."""
+    """Root of every error a user can cause in the domain.
+
+    `code` and `params` name the message in `attendance.messages`, which says it in Vietnamese or
+    English; `str(err)` stays the English text API clients and logs read."""
+
+    code: str = ""
+    params: dict[str, object]
+
+    def __init__(self, message: str = "", /, *, code: str | None = None, **params: object) -> None:
+        if code is not None:
+            self.code, self.params = code, dict(params)
+        elif not hasattr(self, "params"):
+            self.params = {}
+        if not message and self.code:
+            from attendance.messages import render
+
+            message = render(self.code, "en", **self.params)
+        super().__init__(message)
+
+    def message(self, language: str = "vi") -> str:
+        """What the person reads: the catalogue's sentence for `code`, else the class's general one."""
+        from attendance.messages import explain
+
+        return explain(self, language)
 
 
 class NotFound(AttendanceError):

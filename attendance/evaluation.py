@@ -18,6 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from attendance.calendar import UnitCalendar, unit_calendar
+from attendance.collation import name_key
 from attendance.leave import approved_excuses
 from attendance.models import Punch, Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
@@ -81,7 +82,7 @@ def evaluate_period(
     now = now or utcnow()
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     results: list[PersonPeriod] = []
-    for staff_id in sorted(people, key=lambda i: (people[i].full_name, people[i].code)):
+    for staff_id in sorted(people, key=lambda i: name_key(people[i].full_name, people[i].code)):
         ref = people[staff_id]
         period = PersonPeriod(ref)
         rows = assignments[staff_id]

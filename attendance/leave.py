@@ -40,18 +40,19 @@ def file_request(*, session: Session, staff: Staff, type: str, kind: str | None,
     if request_type is RequestType.EXPLANATION:
         kind = ExcuseKind.EXPLANATION
         if not reason.strip():
-            raise InvalidInput("an explanation needs a reason")
+            raise InvalidInput(code="request.needs_reason")
     excuse_kind = _enum(ExcuseKind, kind or "", "leave kind")
     if request_type is RequestType.LEAVE and excuse_kind is ExcuseKind.EXPLANATION:
-        raise InvalidInput("'explanation' is not a leave kind")
+        raise InvalidInput(code="request.explanation_not_leave")
     end_date = end_date or start_date
     if end_date < start_date:
-        raise InvalidInput("the request ends before it starts")
+        raise InvalidInput(code="request.ends_before_start")
     if (end_date - start_date).days >= MAX_REQUEST_DAYS:
-        raise InvalidInput(f"a request covers at most {MAX_REQUEST_DAYS} days")
+        raise InvalidInput(code="request.too_long", days=MAX_REQUEST_DAYS)
     session_part = _enum(SessionPart, part, "session part")
     if (staff.start_date and start_date < staff.start_date) or (staff.end_date and end_date > staff.end_date):
-        raise OutsideEmployment(f"{staff.full_name} is not employed for the whole of {start_date} – {end_date}")
+        raise OutsideEmployment(code="request.outside_employment", name=staff.full_name, start=start_date,
+                                end=end_date)
     _check_no_overlap(session, staff, start_date, end_date, session_part)
     assert staff.id is not None
     ensure_open_for_staff(session=session, staff_id=staff.id, start=start_date, end=end_date)
@@ -68,7 +69,7 @@ def file_request(*, session: Session, staff: Staff, type: str, kind: str | None,
 def get_request(*, session: Session, request_id: int) -> Request:
     row = session.get(Request, request_id)
     if row is None:
-        raise NotFound(f"no request with id {request_id}")
+        raise NotFound(code="request.unknown_id", request_id=request_id)
     return row
 
 
@@ -93,7 +94,7 @@ def decide(*, session: Session, request: Request, approve: bool, actor: str, com
 def cancel(*, session: Session, request: Request, actor: str) -> Request:
     """Withdraw a request that is still pending."""
     if request.status != RequestStatus.PENDING:
-        raise Conflict(f"only a pending request can be cancelled; this one is {request.status}")
+        raise Conflict(code="request.not_pending", status=request.status)
     before = audit.snapshot(request)
     _compare_and_set(session, request, status=RequestStatus.CANCELLED)
     audit.record(session=session, actor=actor, action=f"{request.type}.cancel", entity="request",
@@ -104,9 +105,9 @@ def cancel(*, session: Session, request: Request, actor: str) -> Request:
 def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: str, actor: str) -> IngestResult:
     """HR records a punch the person made but no device kept: a new ledger entry, with its reason."""
     if not reason.strip():
-        raise InvalidInput("a manual punch needs a reason")
+        raise InvalidInput(code="punch.needs_reason")
     if at.tzinfo is None:
-        raise InvalidInput("a manual punch needs a time with its zone")
+        raise InvalidInput(code="punch.needs_zone")
     assert staff.id is not None
     day = at.astimezone(unit_zone_by_id(session=session, unit_id=staff.unit_id)).date()
     ensure_open_for_staff(session=session, staff_id=staff.id, start=day, end=day)
@@ -115,7 +116,7 @@ def add_manual_punch(*, session: Session, staff: Staff, at: datetime, reason: st
         source=PunchSource.MANUAL, device_serial=MANUAL_DEVICE, pin=pin, device_time=at,
         staff_id=staff.id, note=reason.strip(), created_by=actor)])
     if result.rejected:
-        raise InvalidInput(result.rejected[0].reason)
+        raise InvalidInput(result.rejected[0].reason, code="punch.rejected", reason=result.rejected[0].reason)
     audit.record(session=session, actor=actor, action="punch.manual", entity="staff", entity_id=staff.id,
                  after={"at": at.isoformat(), "stored": result.stored}, reason=reason.strip())
     return result
@@ -145,8 +146,9 @@ def _ensure_pending(request: Request) -> None:
         return
     if request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
         at = request.decided_at.isoformat(timespec="seconds") if request.decided_at else "?"
-        raise Conflict(f"request {request.id} was already {request.status} by {request.decided_by} at {at}")
-    raise Conflict(f"request {request.id} is already {request.status}")
+        raise Conflict(f"request {request.id} was already {request.status} by {request.decided_by} at {at}",
+                       code="request.already_decided", request_id=request.id, status=request.status)
+    raise Conflict(code="request.already_decided", request_id=request.id, status=request.status)
 
 
 def _compare_and_set(session: Session, request: Request, **values: object) -> None:
@@ -158,7 +160,7 @@ def _compare_and_set(session: Session, request: Request, **values: object) -> No
     session.refresh(request)
     if getattr(changed, "rowcount", 0) != 1:
         _ensure_pending(request)
-        raise Conflict(f"request {request.id} changed while being decided")
+        raise Conflict(code="request.changed", request_id=request.id)
 
 
 def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, part: SessionPart) -> None:
@@ -168,7 +170,8 @@ def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, pa
         Request.start_date <= end, Request.end_date >= start))
     for row in rows:
         if _PART_SESSIONS[SessionPart(row.part)] & _PART_SESSIONS[part]:
-            raise Conflict(f"overlaps request {row.id} ({row.kind}, {row.start_date} – {row.end_date}, {row.status})")
+            raise Conflict(code="request.overlaps", other_id=row.id, kind=row.kind, start=row.start_date,
+                           end=row.end_date, status=row.status)
 
 
 def _enum(enum_type, value, what):  # type: ignore[no-untyped-def]
@@ -176,4 +179,4 @@ def _enum(enum_type, value, what):  # type: ignore[no-untyped-def]
         return enum_type(value)
     except ValueError as err:
         allowed = ", ".join(e.value for e in enum_type)
-        raise InvalidInput(f"unknown {what} {value!r}; expected one of: {allowed}") from err
+        raise InvalidInput(code="choice.unknown", what=what, value=value, allowed=allowed) from err

@@ -126,4 +126,5 @@ def _refuse_if_closed(session: Session, unit_ids: Iterable[int] | None, start: d
     raise MonthClosed(
         f"{month} is closed for {path} (closed by {closure.closed_by}); reopen it first: "
         f"attendance report reopen --unit \"{path}\" --month {month} --reason \"...\" "
-        f"(or POST /api/reports/reopen), then make the change and close the month again")
+        f"(or POST /api/reports/reopen), then make the change and close the month again",
+        code="month.closed", month=month, path=path, by=closure.closed_by)

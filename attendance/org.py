@@ -14,7 +14,7 @@ def normalise_path(path: str) -> str:
     parts = [part.strip() for part in path.replace("/", "\x00").split("\x00")]
     parts = [" ".join(part.split()) for part in parts]
     if not path.strip() or any(not part for part in parts):
-        raise InvalidInput(f"not a unit path: {path!r}")
+        raise InvalidInput(code="unit.bad_path", path=path)
     return PATH_SEPARATOR.join(parts)
 
 
@@ -43,14 +43,14 @@ def ensure_unit_path(*, session: Session, path: str) -> tuple[Unit, bool]:
 def get_unit_by_path(*, session: Session, path: str) -> Unit:
     unit = session.exec(select(Unit).where(Unit.path == normalise_path(path))).first()
     if unit is None:
-        raise UnknownUnit(f"no unit {path!r}")
+        raise UnknownUnit(code="unit.unknown_path", path=path)
     return unit
 
 
 def get_unit(*, session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     return unit
 
 

@@ -98,4 +98,5 @@ def set_namespace(session: Session, unit: Unit, marked: bool) -> None:
     except IntegrityError as err:
         unit.pin_namespace = not marked
         session.add(unit)
-        raise Conflict("không đổi được: hai người sẽ trùng mã chấm công (PIN) trong cùng một tổ chức") from err
+        raise Conflict("không đổi được: hai người sẽ trùng mã chấm công (PIN) trong cùng một tổ chức",
+                       code="pin.clash_on_move") from err

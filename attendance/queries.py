@@ -110,7 +110,7 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
     """Counts over sessions: scheduled, attended, late, early, missing, absent, excused."""
     totals = {"sessions_scheduled": 0, "sessions_present": 0, "late_count": 0, "late_minutes": 0,
               "early_count": 0, "early_minutes": 0, "missing_punches": 0, "absent_sessions": 0,
-              "excused_sessions": 0, "not_yet_due": 0, "explained_late_count": 0, "explained_late_minutes": 0,
+              "excused_sessions": 0, "not_yet_due": 0, "sessions_due": 0, "explained_late_count": 0, "explained_late_minutes": 0,
               "explained_early_count": 0, "explained_early_minutes": 0, "explained_missing_punches": 0}
     for day in days:
         for result in day.sessions:
@@ -127,6 +127,8 @@ def totals_json(days: list[DayResult]) -> dict[str, int]:
             totals["absent_sessions"] += result.status is SessionStatus.ABSENT
             totals["excused_sessions"] += result.status is SessionStatus.EXCUSED
             totals["not_yet_due"] += result.status is SessionStatus.NOT_YET_DUE
+            # "x of y sessions": y counts only sessions already due, not the rest of the month.
+            totals["sessions_due"] += result.status is not SessionStatus.NOT_YET_DUE or result.attended
             totals["explained_late_count"] += result.explained_late_minutes > 0
             totals["explained_late_minutes"] += result.explained_late_minutes
             totals["explained_early_count"] += result.explained_early_minutes > 0

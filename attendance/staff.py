@@ -18,13 +18,13 @@ def create_staff(*, session: Session, unit_id: int, code: str, full_name: str, p
     """Add a person to a unit from `start_date` (default: open since ever)."""
     code, full_name = code.strip(), " ".join(full_name.split())
     if not code or not full_name:
-        raise InvalidInput("code and full name are required")
+        raise InvalidInput(code="staff.code_and_name_required")
     if has_control(code) or has_control(full_name):
-        raise InvalidInput("mã cán bộ và họ tên không được chứa ký tự điều khiển")
+        raise InvalidInput("mã cán bộ và họ tên không được chứa ký tự điều khiển", code="staff.control_chars")
     if session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     if session.exec(select(Staff.id).where(Staff.code == code)).first() is not None:
-        raise Conflict(f"staff code {code!r} already exists")
+        raise Conflict(code="staff.code_taken", staff_code=code)
     pin = clean_pin(pin)
     scope = pin_scope.organisation_id(session, unit_id)
     if pin is not None:
@@ -43,14 +43,14 @@ def create_staff(*, session: Session, unit_id: int, code: str, full_name: str, p
 def get_staff(*, session: Session, staff_id: int) -> Staff:
     staff = session.get(Staff, staff_id)
     if staff is None:
-        raise UnknownStaff(f"no staff member with id {staff_id}")
+        raise UnknownStaff(code="staff.unknown_id", staff_id=staff_id)
     return staff
 
 
 def get_staff_by_code(*, session: Session, code: str) -> Staff:
     staff = session.exec(select(Staff).where(Staff.code == code)).first()
     if staff is None:
-        raise UnknownStaff(f"no staff member with code {code!r}")
+        raise UnknownStaff(code="staff.unknown_code", staff_code=code)
     return staff
 
 
@@ -71,12 +71,12 @@ def assign_pin(*, session: Session, staff: Staff, pin: str | None, actor: str) -
 def move_staff(*, session: Session, staff: Staff, unit_id: int, effective: date, actor: str) -> Staff:
     """Move a person to another unit from `effective`; their history stays with the old unit."""
     if session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     rows = list(session.exec(select(StaffAssignment).where(StaffAssignment.staff_id == staff.id)
                              .order_by(col(StaffAssignment.valid_from))))
     current = rows[-1] if rows else None
     if current is not None and effective <= current.valid_from:
-        raise InvalidInput(f"a move must come after the current assignment's start ({current.valid_from})")
+        raise InvalidInput(code="staff.move_before_start", start=current.valid_from)
     scope = pin_scope.organisation_id(session, unit_id)
     if staff.pin is not None and scope != staff.pin_scope_id:
         _check_pin_free(session, staff.pin, scope, staff.id)
@@ -97,7 +97,7 @@ def move_staff(*, session: Session, staff: Staff, unit_id: int, effective: date,
 def mark_left(*, session: Session, staff: Staff, last_day: date, actor: str) -> Staff:
     """Record the last working day; the person stays in history, no longer active."""
     if staff.start_date and last_day < staff.start_date:
-        raise InvalidInput("the last day is before the start date")
+        raise InvalidInput(code="staff.left_before_start")
     before = audit.snapshot(staff)
     staff.end_date, staff.active = last_day, False
     session.add(staff)
@@ -123,4 +123,5 @@ def _check_pin_free(session: Session, pin: str, scope: int | None, staff_id: int
     # The holder is not named: the caller may not be allowed to see them (another department).
     holder = session.exec(select(Staff.id).where(Staff.pin == pin, Staff.pin_scope_id == scope)).first()
     if holder is not None and holder != staff_id:
-        raise Conflict(f"mã chấm công (PIN) {pin!r} đã được cấp cho một người khác trong cùng tổ chức")
+        raise Conflict(f"mã chấm công (PIN) {pin!r} đã được cấp cho một người khác trong cùng tổ chức",
+                       code="pin.taken", pin=pin)

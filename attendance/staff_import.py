@@ -63,11 +63,11 @@ def import_staff(*, session: Session, path: Path, actor: str,
     """Create or update the staff listed in `path`; each bad row is reported with its reason."""
     rows = list(read_rows(path))
     if not rows:
-        raise InvalidInput(f"{path.name}: no header row")
+        raise InvalidInput(code="import.no_header", file=path.name)
     header, body = rows[0], rows[1:]
     columns = _map_header(header)
     if len(body) > MAX_ROWS:
-        raise InvalidInput(f"{path.name}: more than {MAX_ROWS} rows")
+        raise InvalidInput(code="import.too_many_rows", file=path.name, max=MAX_ROWS)
     report = ImportReport()
     units_before = _unit_count(session)
     for offset, values in enumerate(body):
@@ -104,7 +104,7 @@ def read_rows(path: Path) -> Iterator[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
         yield from ([c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect))
     else:
-        raise InvalidInput(f"{path.name}: expected a .csv or .xlsx file")
+        raise InvalidInput(code="import.bad_type", file=path.name)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -113,7 +113,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput(f"{path.name}: not a readable XLSX file ({err})") from err
+        raise InvalidInput(code="import.bad_xlsx", file=path.name, detail=err) from err
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(values_only=True):
         yield ["" if v is None else (v.date().isoformat() if isinstance(v, datetime) else str(v)).strip()
@@ -129,18 +129,18 @@ def _map_header(header: list[str]) -> dict[str, int]:
             columns[name] = index
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise InvalidInput(f"missing columns: {', '.join(missing)} (found: {', '.join(header)})")
+        raise InvalidInput(code="import.missing_columns", missing=", ".join(missing), found=", ".join(header))
     return columns
 
 
 def _apply(session: Session, record: dict[str, str], actor: str) -> str:
     code, name, unit_path = record["code"], record["full_name"], record["unit"]
     if not code:
-        raise InvalidInput("code is empty")
+        raise InvalidInput(code="import.code_empty")
     if not name:
-        raise InvalidInput("full name is empty")
+        raise InvalidInput(code="import.name_empty")
     if not unit_path:
-        raise InvalidInput("unit is empty")
+        raise InvalidInput(code="import.unit_empty")
     pin = _pin(record.get("pin", ""))
     start = _date(record.get("start_date", ""))
     unit, _ = ensure_unit_path(session=session, path=unit_path)
@@ -178,7 +178,7 @@ def _pin(value: str) -> str | None:
     if value.endswith(".0") and value[:-2].isdigit():  # spreadsheets turn 12 into 12.0
         value = value[:-2]
     if value and not value.isdigit():
-        raise InvalidInput(f"PIN must be digits: {value!r}")
+        raise InvalidInput(code="import.pin_digits", value=value)
     return value or None
 
 
@@ -191,7 +191,7 @@ def _date(value: str) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise InvalidInput(f"not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}")
+    raise InvalidInput(code="import.bad_date", value=value)
 
 
 def _cell(values: list[str], index: int) -> str:

@@ -34,7 +34,8 @@ def normalise_serial(raw: str | None) -> str:
     serial = serial_key(raw)
     if not _SERIAL.fullmatch(serial):
         raise InvalidInput(
-            f"số sê-ri máy phải có 1-{SERIAL_MAX} ký tự chữ, số, '.', '_' hoặc '-' (bắt đầu bằng chữ hoặc số)")
+            f"số sê-ri máy phải có 1-{SERIAL_MAX} ký tự chữ, số, '.', '_' hoặc '-' (bắt đầu bằng chữ hoặc số)",
+            code="device.bad_serial", max=SERIAL_MAX)
     return serial
 
 
@@ -50,7 +51,7 @@ def clean_pin(pin: str | None) -> str | None:
     if not pin:
         return None
     if not _PIN.fullmatch(pin):
-        raise InvalidInput(f"mã chấm công (PIN) chỉ gồm chữ và số, tối đa {PIN_MAX} ký tự")
+        raise InvalidInput(f"mã chấm công (PIN) chỉ gồm chữ và số, tối đa {PIN_MAX} ký tự", code="pin.invalid", max=PIN_MAX)
     return pin
 
 
@@ -71,9 +72,11 @@ def clean_text(value: str | None, *, what: str, max_length: int) -> str | None:
         return None
     value = value.strip()
     if has_control(value):
-        raise InvalidInput(f"{what} không được chứa ký tự điều khiển (tab, xuống dòng...)")
+        raise InvalidInput(f"{what} không được chứa ký tự điều khiển (tab, xuống dòng...)", code="text.control_chars",
+                           what=what)
     if len(value) > max_length:
-        raise InvalidInput(f"{what} dài tối đa {max_length} ký tự")
+        raise InvalidInput(f"{what} dài tối đa {max_length} ký tự", code="text.too_long", what=what,
+                           max_length=max_length)
     return value or None
 
 

@@ -33,7 +33,7 @@ class WeakPassword(InvalidInput):
         self.reason = reason
         self.params = params
 
-    def message(self, language: str) -> str:
+    def message(self, language: str = "vi") -> str:
         vi, en = _REASONS[self.reason]
         return (en if language == "en" else vi).format(**self.params)
 

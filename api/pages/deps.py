@@ -19,7 +19,7 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.auth.service import TwoFactorEnrolmentRequired
 from api.deps import OptionalUser
-from api.pages.i18n import explain_error, language_of, translate
+from api.pages.i18n import language_of, translate
 from api.pages.validation import explain_validation
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
 
@@ -72,12 +72,12 @@ class PageRoute(APIRoute):
             except PageForbidden:
                 return error_page(request, 403, translate("error.forbidden", language_of(request)))
             except NotFound as err:
-                return error_page(request, 404, translate("error.not_found", language_of(request)), str(err))
+                return error_page(request, 404, translate("error.not_found", language_of(request)),
+                                  err.message(language_of(request)))
             except (InvalidInput, Conflict, AttendanceError) as err:
                 status = 409 if isinstance(err, Conflict) else 422 if isinstance(err, InvalidInput) else 400
                 language = language_of(request)
-                return error_page(request, status, translate("error.invalid", language),
-                                  explain_error(str(err), language))
+                return error_page(request, status, translate("error.invalid", language), err.message(language))
             except (OverflowError, DataError):
                 # A number or date the database cannot hold: only a client sends one.
                 return error_page(request, 422, translate("error.invalid", language_of(request)),
@@ -93,8 +93,9 @@ class PageRoute(APIRoute):
                     expired = RedirectResponse("/login", status_code=303)
                     clear_session_cookie(expired)
                     return expired
+                # The detail is the framework's English: the page says only what kind of error it is.
                 key = {403: "error.forbidden", 404: "error.not_found"}.get(err.status_code, "error.invalid")
-                return error_page(request, err.status_code, translate(key, language_of(request)), str(err.detail))
+                return error_page(request, err.status_code, translate(key, language_of(request)))
             except Exception:
                 log.exception("page %s failed", request.url.path)
                 return error_page(request, 500, translate("error.server", language_of(request)))

@@ -53,7 +53,7 @@ def consent(request: Request, session: SessionDep, user: PageUser, staff_id: IdP
     require(user, Permission.BIOMETRICS_MANAGE)
     _person(session, user, staff_id)
     if method not in CONSENT_METHODS or agreed != "yes":
-        raise InvalidInput("consent must be confirmed, with how it was given")
+        raise InvalidInput(code="consent.unconfirmed")
     enrollment.record_consent(session=session, staff_id=staff_id, actor=user.actor, method=method,
                               document_ref=document_ref.strip() or None)
     return flash_redirect(session, f"/faces?staff={staff_id}", translate("common.saved", language_of(request)))
@@ -101,14 +101,14 @@ def calibration_plot(session: SessionDep, settings: SettingsDep, user: PageUser,
     require(user, Permission.BIOMETRICS_MANAGE)
     result = _calibration(session, settings, target_far)
     if result is None:
-        raise InvalidInput("calibration needs at least two enrolled people")
+        raise InvalidInput(code="calibration.too_few")
     png = calibration.plot_png(result, threshold=settings.faces.threshold, margin=settings.faces.margin)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 def _calibration(session: Session, settings: Any, target_far: float) -> calibration.Calibration | None:
     if not 0 <= target_far <= 0.5:
-        raise InvalidInput("target_far must be between 0 and 0.5")
+        raise InvalidInput(code="calibration.bad_target")
     gallery = enrollment.load_gallery(session=session, cipher=cipher_from_settings(settings))
     if len(gallery) < 2:
         return None

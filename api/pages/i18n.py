@@ -112,8 +112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "session.afternoon": ("Chiều", "Afternoon"),
     "status.present": ("Đúng giờ", "On time"),
     "status.explained": ("Giải trình: {what}", "Explained: {what}"),
-    "explained.late": ("muộn {n}′", "late {n}′"),
-    "explained.early": ("về sớm {n}′", "left {n}′ early"),
+    "explained.late": ("muộn {n} phút", "late {n} min"),
+    "explained.early": ("về sớm {n} phút", "left {n} min early"),
     "explained.missing": ("thiếu chấm công", "missing punch"),
     "status.late": ("Muộn {n} phút", "Late {n} min"),
     "status.left_early": ("Về sớm {n} phút", "Left {n} min early"),
@@ -148,8 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sum.missing_punches": ("Thiếu chấm công", "Missing punches"),
     "sum.absent_sessions": ("Buổi vắng", "Absent sessions"),
     "sum.excused_sessions": ("Buổi có phép", "Excused sessions"),
-    "sum.explained": ("Đã giải trình: đi muộn {late} ({lm}′), về sớm {early} ({em}′), thiếu chấm công {missing}",
-                      "Explained: late {late} ({lm}′), early {early} ({em}′), missing punches {missing}"),
+    "sum.explained": ("Đã giải trình: đi muộn {late} ({lm} phút), về sớm {early} ({em} phút), thiếu chấm công {missing}",
+                      "Explained: late {late} ({lm} min), early {early} ({em} min), missing punches {missing}"),
     "rep.after_closing": ("{n} lần chấm công nhận được sau khi khoá sổ (chưa có trong số liệu đã khoá)",
                           "{n} punches arrived after closing (not in the frozen figures)"),
     "rep.stored_at": ("nhận lúc", "stored at"),
@@ -255,8 +255,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dev.confirm_address": ("Xác nhận địa chỉ mới", "Confirm new address"),
     "dev.reject_address": ("Từ chối địa chỉ mới", "Reject new address"),
     "dev.none": ("Chưa có thiết bị nào.", "No devices yet."),
-    "dev.action_done": ("{action}: xong. {detail}", "{action}: done. {detail}"),
+    "dev.action_done": ("{detail}", "{detail}"),
     "dev.action_failed": ("{action}: không thành công: {detail}", "{action} failed: {detail}"),
+    "dev.result.pull": ("Đã lấy {downloaded} lượt chấm công từ máy: {stored} lượt mới, {duplicates} lượt đã có, "
+                        "{quarantined} lượt giữ lại để xem xét (mất {seconds} giây).",
+                        "Read {downloaded} punches from the terminal: {stored} new, {duplicates} already stored, "
+                        "{quarantined} held for review ({seconds} s)."),
+    "dev.result.check-clock": ("Giờ máy lệch {offset_seconds} giây so với giờ hệ thống.",
+                               "The terminal's clock is {offset_seconds} s off the service's."),
+    "dev.result.set-clock": ("Đã đặt lại giờ máy theo giờ hệ thống; độ lệch còn {offset_seconds} giây.",
+                             "The terminal's clock was set to the service's time; it is now {offset_seconds} s off."),
+    "dev.result.sync-users": ("Đã đồng bộ người dùng: thêm {add}, cập nhật {update}, xoá {remove} người; "
+                              "{unknown} người trên máy không có trong hệ thống.",
+                              "Users synced: {add} added, {update} updated, {remove} removed; "
+                              "{unknown} on the terminal are unknown to the service."),
+    "dev.result.confirm-address": ("Đã xác nhận địa chỉ mới {address}; {punches_released} lượt chấm công được tính.",
+                                   "New address {address} confirmed; {punches_released} punches now count."),
+    "dev.result.reject-address": ("Đã từ chối địa chỉ mới {address}; {held_uploads} lần gửi chỉ giữ làm bằng chứng.",
+                                  "New address {address} rejected; {held_uploads} uploads kept as evidence only."),
+    "dev.clock_measuring": ("Đang đo độ lệch giờ của máy…", "Measuring the terminal's clock…"),
+    "dev.clock_ask": ("Giờ máy {name} đang lệch {offset_seconds} giây so với giờ hệ thống. Đặt lại giờ máy theo "
+                      "giờ hệ thống?", "The clock of {name} is {offset_seconds} s off the service's. Set it to the "
+                      "service's time?"),
+    "dev.sync_ask": ("Đồng bộ người dùng lên máy {name}: thêm {add}, cập nhật {update}, xoá {remove} người. Tiếp tục?",
+                     "Sync users to {name}: {add} to add, {update} to update, {remove} to remove. Go ahead?"),
+    "dev.clock_set": ("Đặt lại giờ máy", "Set the clock"),
+    "common.cancel": ("Huỷ", "Cancel"),
     "dev.kiosk": ("Mở màn hình cửa của máy này", "Open this door's kiosk screen"),
     "dev.disabled": ("Đã tắt", "Disabled"),
     "devkind.zk_pull": ("Máy chấm công (kéo dữ liệu)", "Terminal (pull)"),
@@ -390,6 +414,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep.people": ("Theo cán bộ", "By person"),
     "rep.downloads": ("Tải báo cáo", "Downloads"),
     "rep.no_downloads": ("Chưa có chức năng tải báo cáo.", "Report downloads are not available yet."),
+    "rep.rank": ("Xếp hạng", "Rank"),
     "rep.department": ("Phòng ban", "Department"),
     "rep.flagged": ("Người vượt ngưỡng", "People over a threshold"),
     "rep.flags": ("Vượt ngưỡng", "Over threshold"),
@@ -412,43 +437,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kiosk.unknown": ("Không rõ người chấm", "Unknown person"),
     "kiosk.day_off": ("Ngày nghỉ", "Day off"),
 }
-
-
-# Messages of the core's errors (English, for API clients) as the pages say them: (fragment, vi, en).
-ERROR_TEXTS: list[tuple[str, str, str]] = [
-    ("the request ends before it starts", "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start."),
-    ("overlaps request", "Trùng thời gian với một đơn khác đang chờ hoặc đã được duyệt.",
-     "Overlaps another pending or approved request."),
-    ("an explanation needs a reason", "Giải trình cần ghi rõ lý do.", "An explanation needs a reason."),
-    ("unknown leave kind", "Hãy chọn loại nghỉ.", "Choose the kind of leave."),
-    ("is not a leave kind", "Hãy chọn loại nghỉ.", "Choose the kind of leave."),
-    ("is not employed", "Cán bộ không công tác trong toàn bộ khoảng thời gian này.",
-     "The person is not employed for the whole period."),
-    ("a request covers at most", "Một đơn chỉ được tối đa 366 ngày.", "A request covers at most 366 days."),
-    ("is already", "Đơn này đã được xử lý trước đó.", "This request was already decided."),
-    ("only a pending request", "Chỉ rút được đơn đang chờ duyệt.", "Only a pending request can be withdrawn."),
-    ("session times must increase", "Giờ phải tăng dần: vào sáng < ra sáng ≤ vào chiều < ra chiều.",
-     "Times must increase: morning start < end <= afternoon start < end."),
-    ("overlaps schedule", "Trùng khoảng thời gian với một lịch khác của đơn vị.",
-     "Overlaps another schedule of this unit."),
-    ("valid_to is before valid_from", "Ngày kết thúc trước ngày bắt đầu.", "The end date is before the start."),
-    ("at least one workday", "Lịch cần ít nhất một ngày làm việc trong tuần.", "A schedule needs a working weekday."),
-    ("a manual punch needs a reason", "Cần ghi lý do.", "A reason is needed."),
-    ("choose the person", "Hãy chọn cán bộ.", "Choose the person."),
-    ("not a date", "Ngày không hợp lệ (YYYY-MM-DD).", "Not a date (YYYY-MM-DD)."),
-    ("not a month", "Tháng không hợp lệ (YYYY-MM).", "Not a month (YYYY-MM)."),
-    ("no date", "Ngày nằm ngoài khoảng năm 2000–2100.", "The date is outside the years 2000-2100."),
-    ("no year", "Năm nằm ngoài khoảng 2000–2100.", "The year is outside 2000-2100."),
-]
-
-
-def explain_error(message: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """A core error message as the pages say it; unknown ones keep their text after a generic lead."""
-    lowered = message.lower()
-    for fragment, vi, en in ERROR_TEXTS:
-        if fragment in lowered:
-            return vi if language == "vi" else en
-    return f"{translate('error.invalid', language)}: {message}"
 
 
 def language_of(request: Request) -> str:

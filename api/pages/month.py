@@ -18,7 +18,8 @@ from api.pages.params import IdQuery
 from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
 from attendance.calendar import day_schedule
-from attendance.errors import InvalidInput
+from attendance.formatting import format_minutes, format_number
+from attendance.local_input import parse_month
 from attendance.models import Staff
 from attendance.month_lock import arrived_after_closing
 from attendance.reports.closing import closure_covering, discipline_report
@@ -46,7 +47,7 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: IdQu
         departments = report["departments"]
         context["report"] = report
         context["late_chart"] = hbar_chart(
-            [(d["department"], d["late_count"], f"{d['late_count']} ({d['late_minutes']}′)") for d in departments],
+            [(d["department"], d["late_count"], f"{format_number(d['late_count'], language)} ({format_minutes(d['late_minutes'], language)})") for d in departments],
             title=translate("rep.by_dept", language))
         local_today = unit_today(session=session, unit=chosen)
         start = day_schedule(session=session, unit=chosen, day=local_today).morning.start.strftime("%H:%M")
@@ -67,10 +68,4 @@ def _parse_month(value: str | None) -> tuple[int, int]:
     if not value:
         now = today()
         return now.year, now.month
-    try:
-        year, month = (int(part) for part in value.split("-"))
-    except ValueError as err:
-        raise InvalidInput(f"not a month (YYYY-MM): {value!r}") from err
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise InvalidInput(f"not a month (YYYY-MM): {value!r}")
-    return year, month
+    return parse_month(value)

@@ -15,6 +15,7 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
+from api.pages.form_types import LocalDate, LocalTime
 from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath, MonthQuery, YearQuery
 from api.pages.render import flash_redirect, render
@@ -46,7 +47,7 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
     now = unit_today(session=session, unit=session.get(Unit, staff.unit_id))
     year, month = year or now.year, month or now.month
     if not 2000 <= year <= 2100:
-        raise InvalidInput(f"no year {year}")
+        raise InvalidInput(code="year.out_of_range", year=year)
     data = person_month(session=session, staff_id=staff_id, year=year, month=month)
     punches: dict[str, list[dict]] = defaultdict(list)
     for punch in data["punches"]:
@@ -78,7 +79,7 @@ def _evidence(session: Session, user: Principal, staff_id: int, first: date, fol
 
 @router.post("/people/{staff_id}/punches", include_in_schema=False)
 def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id: IdPath,
-                 day: Annotated[date, Form()], at: Annotated[time, Form()],
+                 day: Annotated[LocalDate, Form()], at: Annotated[LocalTime, Form()],
                  reason: Annotated[str, Form(max_length=1000)]) -> Response:
     """HR records a punch the person made but no device kept (a new ledger entry with its reason)."""
     require(user, Permission.PUNCHES_MANUAL)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from api.pages.filters import install_filters
 from api.pages.i18n import language_of, translate, translator
 from config import get_settings
 
@@ -21,6 +22,7 @@ STATIC = Path(__file__).parent / "static"
 FLASH_COOKIE = "flash"
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
+install_filters(templates.env)
 
 # status -> css class; the colours live in app.css
 STATUS_CLASS = {
@@ -111,6 +113,19 @@ def flash_redirect(session: Session, url: str, message: str) -> RedirectResponse
     return response
 
 
+def _lang_href(request: Request, other: str) -> str:
+    """This page in the other language, its query parameters kept.
+
+    A page shown in answer to a form post points at the page the form was on (its URL takes only posts)."""
+    path, query = request.url.path, request.url.query
+    if request.method != "GET":
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc == request.url.netloc and referer.path.startswith("/")
+        path, query = (referer.path, referer.query) if same_site else ("/", "")
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"] + [("lang", other)]
+    return f"{path}?{urlencode(params)}"
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
            user: Any = None) -> HTMLResponse:
     """A full page or fragment, with the language, the translator and the navigation."""
@@ -129,6 +144,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "format_time": format_time,
         "format_local": format_local,
         "path": request.url.path,
+        "lang_href": _lang_href(request, "en" if language == "vi" else "vi"),
+        "form": {}, "punch_form": {},  # what a form showed when it comes back with an error
     }
     flash = request.cookies.get(FLASH_COOKIE)
     if flash:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
@@ -14,7 +13,8 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
-from api.pages.i18n import explain_error, language_of, translate
+from api.pages.form_types import LocalDate, OptionalLocalDate
+from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath
 from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff
@@ -54,14 +54,14 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
 
 @router.post("/requests", include_in_schema=False)
 def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
-              type: Annotated[str, Form()], start_date: Annotated[date, Form()],
-              end_date: Annotated[date | None, Form()] = None, kind: Annotated[str, Form()] = "",
+              type: Annotated[str, Form()], start_date: Annotated[LocalDate, Form()],
+              end_date: Annotated[OptionalLocalDate, Form()] = None, kind: Annotated[str, Form()] = "",
               part: Annotated[str, Form()] = "all", reason: Annotated[str, Form()] = "",
               staff_id: Annotated[int | None, Form()] = None) -> Response:
     require(user, Permission.REQUESTS_FILE, Permission.SELF_READ)
     staff_id = staff_id or user.staff_id
     if staff_id is None:
-        raise InvalidInput("choose the person the request is for")
+        raise InvalidInput(code="request.choose_person")
     staff = get_staff(session=session, staff_id=staff_id)
     if staff_id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden
@@ -73,7 +73,7 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
     except AttendanceError as err:
         session.rollback()
         return requests_page(request, session, user, type=type, date=start_date.isoformat(),
-                             error=explain_error(str(err), language))
+                             error=err.message(language))
     return _back(session, translate("req.filed", language))
 
 
@@ -85,7 +85,7 @@ def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     if staff.id == user.staff_id:
         raise PageForbidden
     if decision not in ("approve", "reject"):
-        raise InvalidInput(f"unknown decision {decision!r}")
+        raise InvalidInput(code="request.unknown_decision", decision=decision)
     language = language_of(request)
     effect = request_effect(session=session, request=row, language=language)
     decide(session=session, request=row, approve=decision == "approve", actor=user.actor,

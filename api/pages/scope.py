@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from api.auth.principal import Principal
 from api.pages.deps import PageForbidden
-from attendance.errors import InvalidInput
+from attendance import local_input
+from attendance.collation import sort_people
 from attendance.models import Staff, Unit
 from config import get_settings
 
@@ -53,17 +54,11 @@ def visible_staff(*, session: Session, principal: Principal, active_only: bool =
         if not ids:
             return [s for s in session.exec(query.where(col(Staff.id) == own))] if own else []
         query = query.where(col(Staff.unit_id).in_(ids) | (col(Staff.id) == own))
-    return list(session.exec(query))
+    return sort_people(session.exec(query), lambda s: s.full_name, lambda s: s.code)
 
 
 def parse_day(value: str | None) -> date:
     """A date from the query string, or today."""
     if not value:
         return today()
-    try:
-        day = date.fromisoformat(value)
-    except ValueError as err:
-        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}") from err
-    if not 2000 <= day.year <= 2100:
-        raise InvalidInput(f"no date {value!r} (years 2000-2100)")
-    return day
+    return local_input.parse_day(value)

@@ -25,14 +25,29 @@ _REASONS: dict[str, tuple[str, str]] = {
     "literal_error": ("không phải một lựa chọn hợp lệ", "is not one of the choices"),
 }
 _OTHER = ("không hợp lệ", "is not valid")
+# Field names as the person knows them; never the internal parameter name.
+_FIELDS: dict[str, tuple[str, str]] = {
+    "staff_id": ("Cán bộ", "Person"), "unit": ("Đơn vị", "Unit"), "unit_id": ("Đơn vị", "Unit"),
+    "year": ("Năm", "Year"), "month": ("Tháng", "Month"), "day": ("Ngày", "Day"), "at": ("Giờ", "Time"),
+    "start_date": ("Từ ngày", "From"), "end_date": ("Đến ngày", "To"), "valid_from": ("Từ ngày", "From"),
+    "valid_to": ("Đến ngày", "To"), "reason": ("Lý do", "Reason"), "name": ("Tên", "Name"),
+    "kind": ("Loại", "Kind"), "type": ("Loại đơn", "Request type"), "grace_minutes": ("Số phút cho phép", "Grace"),
+    "request_id": ("Đơn", "Request"), "device_id": ("Thiết bị", "Device"), "comment": ("Ý kiến", "Comment"),
+    "morning_start": ("Giờ vào sáng", "Morning start"), "morning_end": ("Giờ ra sáng", "Morning end"),
+    "afternoon_start": ("Giờ vào chiều", "Afternoon start"), "afternoon_end": ("Giờ ra chiều", "Afternoon end"),
+    "workdays": ("Ngày làm việc", "Workdays"), "username": ("Tên đăng nhập", "Username"),
+    "password": ("Mật khẩu", "Password"),
+}
+_SOME_FIELD = ("Một giá trị", "A value")
 _LIMIT_KEYS = ("ge", "gt", "le", "lt", "max_length", "min_length")
 
 
 def explain_validation(errors: Sequence[Any], language: str) -> str:
-    """'staff_id: phải nhỏ hơn hoặc bằng 2147483647; year: phải là một số nguyên'."""
+    """'Cán bộ: phải nhỏ hơn hoặc bằng 2147483647; Năm: phải là một số nguyên'."""
     parts = []
     for error in errors:
-        field = str(error.get("loc", ("?",))[-1])
+        field_vi, field_en = _FIELDS.get(str(error.get("loc", ("?",))[-1]), _SOME_FIELD)
+        field = field_en if language == "en" else field_vi
         vi, en = _REASONS.get(str(error.get("type", "")), _OTHER)
         context = error.get("ctx") or {}
         limit = next((context[k] for k in _LIMIT_KEYS if k in context), "")

@@ -25,6 +25,9 @@ class Problem(BaseModel):
 
     detail: str = Field(examples=["no staff member with id 7"])
     error: str | None = Field(None, examples=["UnknownStaff"])
+    code: str | None = Field(None, examples=["staff.unknown_id"])
+    message: str | None = Field(None, examples=["Không tìm thấy cán bộ này (mã số 7)."],
+                                description="The error in the caller's language (?lang=, the lang cookie; else Vietnamese)")
 
 
 class FieldError(BaseModel):

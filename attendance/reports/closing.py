@@ -25,10 +25,10 @@ def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: s
     now = now or utcnow()
     _, last = month_range(year, month)
     if unit_today(session=session, unit=unit, now=now) <= last:
-        raise InvalidInput(f"{month_label(year, month)} is not over yet; it can be closed from the 1st of next month")
+        raise InvalidInput(code="month.not_over", month=month_label(year, month))
     covering = closure_covering(session=session, unit=unit, year=year, month=month)
     if covering is not None:
-        raise Conflict(f"{month_label(year, month)} is already closed for {covering[1].path}")
+        raise Conflict(code="month.already_closed", month=month_label(year, month), path=covering[1].path)
     row = _closure(session, unit, year, month)
     before = audit.snapshot(row) if row is not None else None
     if row is None:
@@ -52,12 +52,13 @@ def close_month(*, session: Session, unit: Unit, year: int, month: int, actor: s
 def reopen_month(*, session: Session, unit: Unit, year: int, month: int, actor: str, reason: str) -> MonthClosure:
     """Reopen a closed month (explicit, with a reason, audited); reports are live again."""
     if not reason.strip():
-        raise InvalidInput("reopening a month needs a reason")
+        raise InvalidInput(code="month.reopen_needs_reason")
     row = _closure(session, unit, year, month)
     if row is None or row.status != ClosureStatus.CLOSED:
         covering = closure_covering(session=session, unit=unit, year=year, month=month)
         where = f"; it is closed for {covering[1].path}" if covering is not None else ""
-        raise NotFound(f"{month_label(year, month)} is not closed for {unit.path}{where}")
+        raise NotFound(f"{month_label(year, month)} is not closed for {unit.path}{where}", code="month.not_closed",
+                       month=month_label(year, month), path=unit.path)
     before = audit.snapshot(row)
     row.status, row.reopened_at, row.reopened_by, row.reopen_reason = (
         ClosureStatus.REOPENED, utcnow(), actor, reason.strip())

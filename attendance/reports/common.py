@@ -23,7 +23,7 @@ def parse_month(value: str) -> tuple[int, int]:
     """'2026-03' -> (2026, 3)."""
     match = _MONTH.match(value.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput(f"not a month (YYYY-MM): {value!r}")
+        raise InvalidInput(code="month.not_a_month", value=value)
     return int(match.group(1)), int(match.group(2))
 
 

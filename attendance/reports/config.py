@@ -197,7 +197,7 @@ def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
                      deductions: dict[str, Any] | None = None, note: str = "", actor: str) -> ReportRules:
     """Record a unit's internal rules from `valid_from` (partial dicts override the defaults)."""
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     _merge(thresholds, symbols, on=valid_from, deductions=deductions)
     row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols,
                       deductions=deductions, note=note)
@@ -215,5 +215,5 @@ def _merge(thresholds: dict[str, Any] | None, symbols: dict[str, Any] | None, *,
         merged_thresholds = Thresholds.model_validate({**Thresholds().model_dump(), **(thresholds or {})})
         merged_symbols = SymbolSet.model_validate({**default_symbols(on).model_dump(), **(symbols or {})})
     except ValidationError as err:
-        raise InvalidInput(f"invalid report rules: {err}") from err
+        raise InvalidInput(code="rules.invalid", detail=err) from err
     return UnitReportRules(thresholds=merged_thresholds, symbols=merged_symbols, deductions=table)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from attendance.collation import name_key, text_key
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.month_lock import arrived_after_closing
@@ -21,8 +22,9 @@ from attendance.reports.common import department_of, in_subtree, month_label, mo
 from attendance.reports.config import Thresholds, rules_for
 from attendance.rules import ATTENDED, SessionName, SessionStatus
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone
 
-FIGURES = ("sessions_scheduled", "sessions_present", "late_count", "late_minutes", "early_count",
+FIGURES = ("sessions_scheduled", "sessions_due", "sessions_present", "late_count", "late_minutes", "early_count",
            "early_minutes", "missing_punches", "absent_sessions", "absent_days", "excused_sessions",
            "explained_late_count", "explained_late_minutes", "explained_early_count", "explained_early_minutes",
            "explained_missing_punches")
@@ -55,12 +57,14 @@ def discipline_data(*, session: Session, unit: Unit, year: int, month: int,
         # Only a unit that configured its deduction table gets a (suggested) score: no table, no score.
         row["discipline_score"] = rules.deductions.suggest(row) if rules.deductions is not None else None
         people.append(row)
-    people.sort(key=lambda p: (p["department_path"], p["full_name"], p["code"]))
+    people.sort(key=lambda p: (text_key(p["department_path"]), name_key(p["full_name"], p["code"])))
     return {
         "kind": "discipline",
         "unit": unit_json(unit),
         "month": month_label(year, month),
         "generated_at": now.isoformat(timespec="seconds"),
+        # Writers print instants on the unit's wall clock, not in UTC.
+        "zone": str(unit_zone(session=session, unit=unit)),
         "closed": None,
         "thresholds": rules.thresholds.model_dump(),
         "deductions": rules.deductions.model_dump() if rules.deductions is not None else None,
@@ -133,7 +137,7 @@ def summarize(people: list[dict[str, Any]], arrivals: dict[str, dict[str, list[i
         for name, values in counts.items():
             unit_arrivals[name] = [a + b for a, b in zip(unit_arrivals[name], values, strict=True)]
     return {
-        "departments": sorted(departments.values(), key=lambda d: d["department_path"]),
+        "departments": sorted(departments.values(), key=lambda d: text_key(d["department_path"])),
         "totals": totals,
         "arrivals": unit_arrivals,
     }

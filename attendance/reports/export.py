@@ -100,4 +100,4 @@ def _enum(enum_type, value, what):  # type: ignore[no-untyped-def]
         return enum_type(value)
     except ValueError as err:
         allowed = ", ".join(e.value for e in enum_type)
-        raise InvalidInput(f"unknown {what} {value!r}; expected one of: {allowed}") from err
+        raise InvalidInput(code="choice.unknown", what=what, value=value, allowed=allowed) from err

@@ -13,12 +13,14 @@ from typing import Any
 from sqlmodel import Session
 
 from attendance.calendar import month_days
+from attendance.collation import text_key
 from attendance.evaluation import PersonPeriod, evaluate_period
 from attendance.models import Unit
 from attendance.reports.common import in_subtree, month_label, month_range, paying_unit, subtree_units, unit_json
 from attendance.reports.config import Pay, SymbolSet, rules_for
 from attendance.rules import ATTENDED, DayResult, SessionResult, SessionStatus
 from attendance.timeutil import utcnow
+from attendance.zones import unit_zone
 
 PAY_COLUMNS = {Pay.TIME: "time_days", Pay.UNPAID: "unpaid_days", Pay.INSURANCE: "insurance_days"}
 _NO_SYMBOL = frozenset({SessionStatus.NOT_EMPLOYED, SessionStatus.NOT_WORKDAY, SessionStatus.NOT_YET_DUE})
@@ -45,12 +47,14 @@ def timesheet_data(*, session: Session, unit: Unit, year: int, month: int,
             sheet["rows"].append({"no": len(sheet["rows"]) + 1, "code": period.staff.code,
                                   "full_name": period.staff.full_name, "position": period.staff.position,
                                   **person_row(days, symbols)})
-    ordered = sorted(sheets.values(), key=lambda s: s["department_path"])
+    ordered = sorted(sheets.values(), key=lambda s: text_key(s["department_path"]))
     return {
         "kind": "timesheet",
         "unit": unit_json(unit),
         "month": month_label(year, month),
         "generated_at": now.isoformat(timespec="seconds"),
+        # Writers print instants on the unit's wall clock, not in UTC.
+        "zone": str(unit_zone(session=session, unit=unit)),
         "closed": None,
         "days": [d.isoformat() for d in month_days(year, month)],
         "symbol_set": symbols.name,

@@ -90,7 +90,7 @@ def test_bad_input_and_unknown_records_are_readable_pages(client: TestClient, se
     add_user(session, "phongtc", "personnel", unit=office.root)
     session.commit()
     login(client, "phongtc")
-    for url, status in (("/today?day=18-11-2026", 422), ("/people/999999/month", 404),
+    for url, status in (("/today?day=31/02/2026", 422), ("/people/999999/month", 404),
                         ("/people/abc/month", 422), ("/month?month=2026-13", 422),
                         (f"/people/{office.late.id}/month?month=13", 422)):
         response = client.get(url)

@@ -21,8 +21,11 @@ PEOPLE = {
                       "excused_sessions": 10, "excused_by_kind": {"business_trip": 10}, "flags": []},
 }
 
-#: Report order: by department path ('Văn phòng' sorts before 'Địa chính'), then name.
-ORDER = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]
+#: Report order: by department path in Vietnamese letter order ('Địa chính' before 'Văn phòng': Đ comes
+#: after D, not after V as in code points), then by given name.
+LAND = ["Lê Văn Cường", "Phạm Thị Dung"]
+OFFICE = ["Nguyễn Văn An", "Trần Thị Bình"]
+ORDER = LAND + OFFICE
 
 _H, _W = "L", "+"
 

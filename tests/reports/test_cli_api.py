@@ -37,7 +37,7 @@ def test_cli_writes_each_format(session, jan, tmp_path) -> None:
             assert target.stat().st_size > 100
     people = json.loads((tmp_path / "discipline.json").read_text("utf-8"))["people"]
     assert [p["full_name"] for p in people] == expected.ORDER
-    assert workbook((tmp_path / "timesheet.xlsx").read_bytes()).sheetnames == ["Văn phòng", "Địa chính"]
+    assert workbook((tmp_path / "timesheet.xlsx").read_bytes()).sheetnames == ["Địa chính", "Văn phòng"]
     assert (tmp_path / "discipline.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -81,7 +81,7 @@ def test_api_serves_the_same_figures_and_files(session, jan, client) -> None:  #
     params = {"unit": scenario.ROOT, "month": "2026-01"}
     response = client.get("/api/reports/discipline", params=params, headers=headers)
     assert response.status_code == 200, response.text
-    assert response.json()["people"][1]["absent_sessions"] == 3
+    assert response.json()["people"][3]["absent_sessions"] == 3  # Trần Thị Bình
     xlsx = client.get("/api/reports/timesheet", params={**params, "format": "xlsx"}, headers=headers)
     assert xlsx.status_code == 200
     assert "attachment" in xlsx.headers["content-disposition"] and "filename*=UTF-8''" in xlsx.headers[

@@ -26,7 +26,7 @@ def test_each_person_matches_the_hand_computed_figures(session, jan) -> None:
 
 def test_departments_are_totalled_and_ranked(session, jan) -> None:
     data = _report(session)
-    office, land = data["departments"]
+    land, office = data["departments"]
     assert office["department"] == "Văn phòng" and land["department"] == "Địa chính"
     assert (office["people"], office["flagged_people"], office["late_count"], office["late_minutes"],
             office["absent_sessions"], office["faults_per_person"], office["rank"]) == (2, 1, 4, 42, 3, 4.5, 2)

@@ -20,7 +20,7 @@ def _data(session, unit: str = scenario.ROOT):
 
 def test_cells_and_totals_match_the_hand_computed_sheet(session, jan) -> None:
     data = _data(session)
-    assert [s["department"] for s in data["sheets"]] == ["Văn phòng", "Địa chính"]
+    assert [s["department"] for s in data["sheets"]] == ["Địa chính", "Văn phòng"]
     rows = {r["full_name"]: r for s in data["sheets"] for r in s["rows"]}
     for name, (cells, time_days, unpaid, insurance) in expected.TIMESHEET.items():
         assert rows[name]["cells"] == cells, name
@@ -30,14 +30,14 @@ def test_cells_and_totals_match_the_hand_computed_sheet(session, jan) -> None:
 
 def test_xlsx_has_one_sheet_per_department_laid_out_like_c01_hd(session, jan) -> None:
     book = workbook(render(_data(session), "xlsx"))
-    assert book.sheetnames == ["Văn phòng", "Địa chính"]
+    assert book.sheetnames == ["Địa chính", "Văn phòng"]
     sheet = book["Văn phòng"]
     assert (sheet["A1"].value, sheet["A2"].value, sheet["A3"].value) == (
         "Đơn vị: UBND xã Tân Phú", "Bộ phận: Văn phòng", "Mã QHNS: 1234567")
     assert sheet["A5"].value == "BẢNG CHẤM CÔNG" and sheet["A6"].value == "Tháng 01 năm 2026"
     assert sheet.cell(9, DAY_COLUMN).value == "1\nT5" and sheet.cell(9, DAY_COLUMN + 9).value == "10\nT7"
     assert [sheet.cell(10, c).value for c in (1, 2, 3, DAY_COLUMN, DAY_COLUMN + 33)] == ["A", "B", "C", "1", "34"]
-    for book_sheet, names in ((sheet, expected.ORDER[:2]), (book["Địa chính"], expected.ORDER[2:])):
+    for book_sheet, names in ((sheet, expected.OFFICE), (book["Địa chính"], expected.LAND)):
         for index, name in enumerate(names):
             row = FIRST_ROW + index
             cells, time_days, unpaid, insurance = expected.TIMESHEET[name]
@@ -59,7 +59,7 @@ def test_pdf_rows_read_back_cell_by_cell(session, jan) -> None:
         assert heading in text
     left = (PAGE[0] - sum(WIDTHS)) / 2
     edges = [left + sum(WIDTHS[:i]) for i in range(len(WIDTHS) + 1)]
-    for page, names in ((0, expected.ORDER[:2]), (1, expected.ORDER[2:])):
+    for page, names in ((0, expected.LAND), (1, expected.OFFICE)):
         chunks = pdf_chunks(content, page)
         for name in names:
             cells, time_days, unpaid, insurance = expected.TIMESHEET[name]

@@ -141,24 +141,55 @@ function photoResize() {
 }
 
 function deviceActions() {
+  // Results as sentences in the page's language; setting a clock first measures it and asks.
+  const num = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN",
+                                    { maximumFractionDigits: 2 });
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => {
+    const value = values[key];
+    if (Array.isArray(value)) return num.format(value.length);
+    if (typeof value === "number") return num.format(value);
+    return value === undefined || value === null ? "—" : String(value);
+  });
+  const post = async (url) => {
+    try {
+      const response = await fetch(url, { method: "POST", credentials: "same-origin" });
+      const body = await response.json().catch(() => ({}));
+      const why = body.message || (typeof body.detail === "string" ? body.detail : response.statusText);
+      return { ok: response.ok, detail: body.detail || {}, why };
+    } catch (err) { return { ok: false, detail: {}, why: String(err) }; }
+  };
+  const ask = (dialog, question, yes) => new Promise((resolve) => {
+    dialog.querySelector(".question").textContent = question;
+    dialog.querySelector("button.yes").textContent = yes;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+    dialog.showModal();
+  });
   document.querySelectorAll("[data-device-action]").forEach((button) => {
     button.addEventListener("click", async () => {
       const card = button.closest(".device");
       const out = card.querySelector(".action-result");
-      card.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-      out.hidden = false; out.className = "action-result muted"; out.textContent = button.dataset.label + "…";
-      let ok = false; let detail = "";
+      const show = (kind, text) => { out.hidden = false; out.className = "action-result " + kind; out.textContent = text; };
+      const failed = (result) => show("flash error", fill(out.dataset.failed, { action: button.dataset.label, detail: result.why }));
+      const buttons = card.querySelectorAll(".device-actions button");
+      // Measuring and asking first: the clock's offset, or what a user sync would change on the terminal.
+      buttons.forEach((b) => { b.disabled = true; });
       try {
-        const response = await fetch(button.dataset.deviceAction, { method: "POST", credentials: "same-origin" });
-        const body = await response.json().catch(() => ({}));
-        ok = response.ok;
-        detail = ok ? Object.entries(body.detail || {}).map(([k, v]) => k + ": " + (Array.isArray(v) ? v.length : v)).join(", ")
-                    : (body.detail || response.statusText);
-      } catch (err) { detail = String(err); }
-      const template = ok ? out.dataset.done : out.dataset.failed;
-      out.className = "action-result flash " + (ok ? "" : "error");
-      out.textContent = template.replace("{action}", button.dataset.label).replace("{detail}", detail);
-      card.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+        if (button.dataset.measure) {
+          show("muted", out.dataset.measuring);
+          const measured = await post(button.dataset.measure);
+          if (!measured.ok) { failed(measured); return; }
+          out.hidden = true;
+          const dialog = card.querySelector("dialog.confirm-action");
+          if (!await ask(dialog, fill(button.dataset.ask, measured.detail), button.dataset.yes)) return;
+        }
+        show("muted", button.dataset.label + "…");
+        const result = await post(button.dataset.deviceAction);
+        if (result.ok) show("flash", fill(button.dataset.result, result.detail));
+        else failed(result);
+      } finally {
+        buttons.forEach((b) => { b.disabled = false; });
+      }
     });
   });
 }

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from attendance.formatting import format_instant, format_number
+from config import get_settings
 
 DISCIPLINE_COLUMNS: list[tuple[str, str]] = [
     ("code", "Mã CB"),
@@ -108,5 +112,18 @@ def excused_text(kinds: dict[str, int]) -> str:
 
 
 def number(value: float) -> str:
-    """21.0 -> '21', 21.5 -> '21,5' (Vietnamese decimal comma)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+    """21.0 -> '21', 21.5 -> '21,5', 1234 -> '1.234' (Vietnamese decimal comma, thousands dot)."""
+    return format_number(value, "vi")
+
+
+def local_stamp(value: str, data: dict[str, Any]) -> str:
+    """A report's ISO instant as the unit's wall clock: '02/12/2026 22:03'."""
+    return format_instant(value, ZoneInfo(data.get("zone") or get_settings().timezone))
+
+
+def state_text(data: dict[str, Any], made: str = "Số liệu lập lúc") -> str:
+    """'Đã khoá sổ lúc 01/01/2027 08:00 bởi ...' or 'Số liệu lập lúc 02/12/2026 22:03'."""
+    closed = data.get("closed")
+    if closed:
+        return f"Đã khoá sổ lúc {local_stamp(closed['at'], data)} bởi {closed['by']}"
+    return f"{made} {local_stamp(data['generated_at'], data)}"

@@ -10,6 +10,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table
 
+from attendance.formatting import format_number
 from attendance.reports.writers import charts
 from attendance.reports.writers.labels import (
     DEPARTMENT_COLUMNS,
@@ -22,11 +23,16 @@ from attendance.reports.writers.labels import (
     month_title,
     number,
     score_text,
+    state_text,
 )
-from attendance.reports.writers.pdf_common import build_pdf, esc, style, table_style
+from attendance.reports.writers.pdf_common import MARGIN, PAGE, build_pdf, esc, style, table_style
+from attendance.reports.writers.pdf_heading import national_heading, place_and_date, signature_block
 from attendance.reports.writers.xlsx_common import parse_stamp
 
 TITLE = "BÁO CÁO TÌNH HÌNH CHẤP HÀNH THỜI GIỜ LÀM VIỆC"
+WIDTH = PAGE[0] - 2 * MARGIN
+#: The per-kind breakdown, headed apart from the count column "Vắng có lý do (buổi)".
+EXCUSED_KINDS = "Lý do vắng (theo loại)"
 ROWS_PER_TABLE = 40
 # People are listed under their department's heading, so the table leaves the department out.
 PERSON_COLUMNS = [(key, label) for key, label in DISCIPLINE_COLUMNS if key != "department"]
@@ -36,9 +42,12 @@ PERSON_WIDTHS = [7, 14, 35] + [8.5] * (len(PERSON_COLUMNS) - 2) + [40, 36]
 def discipline_pdf(data: dict[str, Any]) -> bytes:
     """Landscape A4; the same data gives the same bytes."""
     story: list[Flowable] = [
+        national_heading(data, WIDTH),
+        place_and_date(data),
+        Spacer(1, 3 * mm),
         Paragraph(TITLE, style(13, bold=True, align=1)),
         Paragraph(f"{esc(data['unit']['path'])} — {month_title(data['month'])}", style(10, bold=True, align=1)),
-        Paragraph(esc(_state(data)), style(7, align=1)),
+        Paragraph(esc(state_text(data)), style(7, align=1)),
         Spacer(1, 3 * mm),
         Paragraph(esc(_thresholds(data)), style(8)),
         Paragraph(_totals(data), style(8)),
@@ -77,12 +86,9 @@ def discipline_pdf(data: dict[str, Any]) -> bytes:
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("Báo cáo cung cấp số liệu làm căn cứ; việc xem xét, xử lý kỷ luật do thủ trưởng "
                            "đơn vị quyết định theo quy chế.", style(7)))
+    story.append(Spacer(1, 4 * mm))
+    story.append(signature_block(WIDTH))
     return build_pdf(story, title=f"{TITLE} {data['month']}", stamp=parse_stamp(data["generated_at"]))
-
-
-def _state(data: dict[str, Any]) -> str:
-    closed = data.get("closed")
-    return f"Đã khoá sổ lúc {closed['at']} bởi {closed['by']}" if closed else f"Số liệu lập lúc {data['generated_at']}"
 
 
 def _thresholds(data: dict[str, Any]) -> str:
@@ -92,6 +98,7 @@ def _thresholds(data: dict[str, Any]) -> str:
 
 def _totals(data: dict[str, Any]) -> str:
     t = data["totals"]
+    t = {key: number(value) if isinstance(value, int | float) else value for key, value in t.items()}
     return (f"Toàn đơn vị: {t['people']} người, {t['sessions_scheduled']} buổi phải làm, "
             f"{t['sessions_present']} buổi có mặt; đi muộn {t['late_count']} lần ({t['late_minutes']} phút); "
             f"về sớm {t['early_count']} lần ({t['early_minutes']} phút); quên chấm công {t['missing_punches']}; "
@@ -106,7 +113,7 @@ def _departments_table(data: dict[str, Any]) -> Table:
     cell = style(7)
     rows: list[list[Any]] = [[Paragraph(label, style(7, bold=True, align=1)) for _, label in DEPARTMENT_COLUMNS]]
     for dept in sorted(data["departments"], key=lambda d: d["rank"]):
-        rows.append([Paragraph(esc(str(dept[key])), cell) if key == "department" else str(dept[key])
+        rows.append([Paragraph(esc(str(dept[key])), cell) if key == "department" else _cell(dept[key])
                      for key, _ in DEPARTMENT_COLUMNS])
     widths = [14 * mm, 70 * mm] + [21 * mm] * (len(DEPARTMENT_COLUMNS) - 2)
     return Table(rows, colWidths=widths, repeatRows=1, style=table_style())
@@ -115,7 +122,7 @@ def _departments_table(data: dict[str, Any]) -> Table:
 def _people_table(people: list[dict[str, Any]], thresholds: dict[str, Any], offset: int) -> Table:
     head = style(6.5, bold=True, align=1)
     rows: list[list[Any]] = [[Paragraph(label, head) for label in
-                              ["STT"] + [label for _, label in PERSON_COLUMNS] + ["Vắng có lý do", "Cảnh báo"]]]
+                              ["STT"] + [label for _, label in PERSON_COLUMNS] + [EXCUSED_KINDS, "Cảnh báo"]]]
     small = style(6.5)
     flagged = []
     for index, person in enumerate(people, start=1):
@@ -124,13 +131,20 @@ def _people_table(people: list[dict[str, Any]], thresholds: dict[str, Any], offs
         if flags:
             flagged.append(index)
         # Paragraphs (wrapping) only where there is text to wrap: they cost far more than strings.
-        rows.append([str(offset + index)] + [str(person[key]) for key, _ in PERSON_COLUMNS]
+        rows.append([str(offset + index)] + [_cell(person[key]) for key, _ in PERSON_COLUMNS]
                     + [Paragraph(esc(excused), small) if excused else "", Paragraph(esc(flags), small) if flags else ""])
     last = len(rows[0]) - 1
     extra = [("ALIGN", (2, 1), (2, -1), "LEFT")]
     extra += [("BACKGROUND", (last, i), (last, i), colors.HexColor("#F8D7DA")) for i in flagged]
     return Table(rows, colWidths=[w * mm for w in PERSON_WIDTHS], repeatRows=1,
                  style=table_style(extra, size=6.5))
+
+
+def _cell(value: Any) -> str:
+    """Figures the Vietnamese way (1.234; 0,58); text as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_number(value, "vi", digits=2)
 
 
 def _image(png: bytes) -> Image:

@@ -18,6 +18,7 @@ from attendance.reports.writers.labels import (
     has_scores,
     month_title,
     score_text,
+    state_text,
 )
 from attendance.reports.writers.xlsx_common import (
     BOLD,
@@ -72,8 +73,7 @@ def _heading(sheet: Worksheet, data: dict[str, Any], subtitle: str, width: int) 
     sheet.cell(1, 1, REPORT_TITLE).font = TITLE
     sheet.cell(2, 1, f"Đơn vị: {data['unit']['path']}").font = BOLD
     sheet.cell(3, 1, month_title(data["month"])).font = BOLD
-    closed = data.get("closed")
-    state = f"Đã khoá sổ lúc {closed['at']} bởi {closed['by']}" if closed else f"Lập lúc {data['generated_at']}"
+    state = state_text(data, "Lập lúc")
     sheet.cell(4, 1, f"{subtitle}. {state}").font = ITALIC
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
 

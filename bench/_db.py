@@ -51,3 +51,19 @@ def table(title: str, header: list[str], rows: list[list[object]]) -> None:
     print(f"\n{title}")
     for index, row in enumerate(cells):
         print("  " + "  ".join(c.rjust(w) if index else c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def seed_office(session, count: int, extra=None) -> tuple:  # type: ignore[no-untyped-def]
+    """Add `count` staff (codes B00000…, PINs from 10000) to one office with their assignments: (unit, people)."""
+    from datetime import date
+
+    from attendance.models import Staff, StaffAssignment
+    from attendance.org import ensure_unit_path
+
+    unit, _ = ensure_unit_path(session=session, path="UBND tỉnh Bench / Sở Nội vụ / Văn phòng")
+    people = [Staff(code=f"B{i:05d}", full_name=f"Cán bộ {i:05d}", pin=str(10000 + i), unit_id=unit.id,
+                    start_date=date(2020, 1, 1), **(extra(i) if extra else {})) for i in range(count)]
+    session.add_all(people)
+    session.flush()
+    session.add_all([StaffAssignment(staff_id=p.id, unit_id=unit.id, valid_from=date(2020, 1, 1)) for p in people])
+    return unit, people

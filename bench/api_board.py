@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._db import scratch_database, table  # noqa: E402
+from bench._db import scratch_database, seed_office, table  # noqa: E402
 from bench._server import running_service  # noqa: E402
 
 DAY = date(2026, 11, 23)  # a Monday
@@ -41,19 +41,12 @@ def seed(url: str) -> tuple[int, str]:
     from api.auth.tokens import create_access_token
     from attendance.db import get_engine
     from attendance.ledger import PunchIn, ingest_punches
-    from attendance.models import PunchSource, Staff, StaffAssignment
-    from attendance.org import ensure_unit_path
+    from attendance.models import PunchSource
     from attendance.timeutil import utcnow
 
     rnd = random.Random(5)
     with Session(get_engine()) as session:
-        unit, _ = ensure_unit_path(session=session, path="UBND tỉnh Bench / Sở Nội vụ / Văn phòng")
-        people = [Staff(code=f"B{i:05d}", full_name=f"Cán bộ {i:05d}", pin=str(10000 + i), unit_id=unit.id,
-                        start_date=date(2020, 1, 1)) for i in range(STAFF)]
-        session.add_all(people)
-        session.flush()
-        session.add_all([StaffAssignment(staff_id=p.id, unit_id=unit.id, valid_from=date(2020, 1, 1))
-                         for p in people])
+        unit, people = seed_office(session, STAFF)
         punches = []
         for person in people:
             for start, end in ((dtime(7, 30), dtime(11, 30)), (dtime(13, 30), dtime(17, 0))):

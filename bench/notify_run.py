@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._db import scratch_database, table  # noqa: E402
+from bench._db import scratch_database, seed_office, table  # noqa: E402
 
 DAY = date(2026, 11, 23)  # a Monday
 
@@ -33,19 +33,12 @@ def seed(count: int) -> None:
 
     from attendance.db import get_engine
     from attendance.ledger import PunchIn, ingest_punches
-    from attendance.models import PunchSource, Staff, StaffAssignment
-    from attendance.org import ensure_unit_path
+    from attendance.models import PunchSource
 
     rnd = random.Random(13)
     with Session(get_engine()) as session:
-        unit, _ = ensure_unit_path(session=session, path="UBND tỉnh Bench / Sở Nội vụ / Văn phòng")
-        people = [Staff(code=f"B{i:05d}", full_name=f"Cán bộ {i:05d}", pin=str(10000 + i), unit_id=unit.id,
-                        start_date=date(2020, 1, 1), email=f"cb{i:05d}@bench.gov.vn",
-                        notify_email=rnd.random() >= 0.05) for i in range(count)]
-        session.add_all(people)
-        session.flush()
-        session.add_all([StaffAssignment(staff_id=p.id, unit_id=unit.id, valid_from=date(2020, 1, 1))
-                         for p in people])
+        _, people = seed_office(session, count, lambda i: {"email": f"cb{i:05d}@bench.gov.vn",
+                                                        "notify_email": rnd.random() >= 0.05})
         punches = []
         for person in people:
             roll = rnd.random()

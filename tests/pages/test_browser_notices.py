@@ -34,7 +34,7 @@ def test_the_reminders_link_files_an_explanation(server, browser, shots, engine,
         assert "Nhắc đi muộn buổi sáng" in page.inner_text("main")
         page.goto(link.group(0).replace(PUBLIC_URL, server))
         assert page.input_value("select[name=type]") == "explanation"
-        assert page.input_value("input[name=start_date]") == DAY.isoformat()
+        assert page.input_value("input[name=start_date]") == f"{DAY:%d/%m/%Y}"  # the form's dd/mm/yyyy
         page.select_option("select[name=part]", "morning")
         page.fill("textarea[name=reason]", "Đi họp ở Uỷ ban huyện, về muộn")
         page.screenshot(path=str(shots / "notice-explain-390.png"), full_page=True)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth.service import LoginFailed, SecondFactorRequired, TooManyAttempts, TwoFactorEnrolmentRequired
 from api.limits import body_limit
 from api.schemas.common import COMMON_RESPONSES
-from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
+from attendance.errors import AttendanceError, Conflict, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (SecondFactorRequired, 401),
     (TwoFactorEnrolmentRequired, 403),
     (TooManyAttempts, 429),
+    (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
     (InvalidInput, 422),

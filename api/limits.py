@@ -16,6 +16,8 @@ DEFAULT_MAX_BODY = 1_000_000
 BATCH_MAX_BODY = 8_000_000
 _MULTIPART_OVERHEAD = 64 * 1024
 _PHOTO_ROUTES = re.compile(r"^(/api)?/faces/[^/]+/photos$")
+# Filing a request with its document, or adding one later.
+_ATTACHMENT_ROUTES = re.compile(r"^(/api)?/requests(/[^/]+/attachments)?$")
 
 
 def body_limit(path: str) -> int:
@@ -25,6 +27,8 @@ def body_limit(path: str) -> int:
         return settings.terminals.max_upload_bytes
     if _PHOTO_ROUTES.match(path):
         return settings.faces.max_upload_bytes + _MULTIPART_OVERHEAD
+    if _ATTACHMENT_ROUTES.match(path):
+        return settings.requests.max_attachment_bytes + _MULTIPART_OVERHEAD
     if path == "/api/punches/batch":
         return BATCH_MAX_BODY
     return DEFAULT_MAX_BODY

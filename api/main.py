@@ -18,6 +18,7 @@ from api.routes import (
     metrics,
     punches,
     reports,
+    request_workflow,
     requests,
     staff,
     units,
@@ -44,6 +45,7 @@ def create_app() -> FastAPI:
     app.include_router(units.router)
     app.include_router(staff.router)
     app.include_router(punches.router)
+    app.include_router(request_workflow.router)
     app.include_router(requests.router)
     app.include_router(audit.router)
     app.include_router(devices.router)

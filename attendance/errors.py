@@ -66,3 +66,7 @@ class OutsideEmployment(InvalidInput):
 
 class MonthClosed(Conflict):
     """The month is closed; reopen it explicitly before changing what it covers."""
+
+
+class Forbidden(AttendanceError):
+    """The actor may not do this to this record (e.g. a manual punch for oneself)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from attendance.request_messages import REQUEST_MESSAGES
+
 if TYPE_CHECKING:
     from attendance.errors import AttendanceError
 
@@ -94,6 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.bad_date": ("Ngày không hợp lệ (dd/mm/yyyy): “{value}”.",
                         "not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}"),
 }
+
+MESSAGES.update(REQUEST_MESSAGES)
 
 # When an error has no code (yet): a general sentence by kind, never the internal text.
 GENERAL: dict[str, tuple[str, str]] = {

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, BaseModel, Field, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.notify import MailSettings, WorkerSettings
+from config.requests import RequestPolicy
 from config.secret import SecretUnusable, check_secret, load_or_create_secret
 
 
@@ -99,6 +100,7 @@ class Settings(BaseSettings):
     # E-mail notices and the worker that sends them; links in e-mails start with public_url.
     mail: MailSettings = MailSettings()
     worker: WorkerSettings = WorkerSettings()
+    requests: RequestPolicy = RequestPolicy()
     public_url: str = Field("http://localhost:8000", description="the service's address as staff open it")
 
     @field_validator("timezone")

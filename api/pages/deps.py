@@ -21,7 +21,7 @@ from api.auth.service import TwoFactorEnrolmentRequired
 from api.deps import OptionalUser
 from api.pages.i18n import language_of, translate
 from api.pages.validation import explain_validation
-from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound
+from attendance.errors import AttendanceError, Conflict, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,9 @@ class PageRoute(APIRoute):
                 return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
             except PageForbidden:
                 return error_page(request, 403, translate("error.forbidden", language_of(request)))
+            except Forbidden as err:
+                return error_page(request, 403, translate("error.forbidden", language_of(request)),
+                                  err.message(language_of(request)))
             except NotFound as err:
                 return error_page(request, 404, translate("error.not_found", language_of(request)),
                                   err.message(language_of(request)))

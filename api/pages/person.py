@@ -85,11 +85,10 @@ def manual_punch(request: Request, session: SessionDep, user: PageUser, staff_id
     require(user, Permission.PUNCHES_MANUAL)
     staff = get_staff(session=session, staff_id=staff_id)
     require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
-    if staff_id == user.staff_id:
-        raise PageForbidden
     # The form's date and time are the person's own clock: their unit's zone, not the server's.
     moment = datetime.combine(day, at).replace(tzinfo=unit_zone_by_id(session=session, unit_id=staff.unit_id))
-    result = add_manual_punch(session=session, staff=staff, at=moment, reason=reason, actor=user.actor)
+    result = add_manual_punch(session=session, staff=staff, at=moment, reason=reason, actor=user.actor,
+                              actor_staff_id=user.staff_id)
     key = "month.punch_added" if result.stored else "month.punch_duplicate"
     return flash_redirect(session, f"/people/{staff_id}/month?year={day.year}&month={day.month}",
                           translate(key, language_of(request), at=f"{at:%H:%M} {day:%d/%m/%Y}"))

@@ -92,6 +92,12 @@ class RequestPublic(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     decision_comment: str | None
+    first_decided_by: str | None = None
+    first_decided_at: datetime | None = None
+    revoked_by: str | None = None
+    revoked_at: datetime | None = None
+    revoke_reason: str | None = None
+    punch_at: datetime | None = None
 
 
 class RequestCreate(BaseModel):
@@ -108,6 +114,7 @@ class RequestCreate(BaseModel):
     end_date: date | None = Field(None, ge=date(1900, 1, 1), le=date(2200, 12, 31))
     part: SessionPart = SessionPart.ALL
     reason: str = Field("", max_length=2000)
+    punch_at: AwareDatetime | None = Field(None, description="type=punch: when the person punched (with zone)")
 
 
 class DecisionIn(BaseModel):

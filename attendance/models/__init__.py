@@ -5,7 +5,7 @@ from attendance.models.calendar import CalendarException, ExceptionKind, Schedul
 from attendance.models.device import Device, DeviceKind, DeviceLease
 from attendance.models.org import Unit
 from attendance.models.punch import Punch, PunchSource
-from attendance.models.requests import ExcuseKind, Request, RequestStatus, RequestType, SessionPart
+from attendance.models.requests import ExcuseKind, Request, RequestAttachment, RequestStatus, RequestType, SessionPart
 from attendance.models.staff import Staff, StaffAssignment
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Punch",
     "PunchSource",
     "Request",
+    "RequestAttachment",
     "RequestStatus",
     "RequestType",
     "Schedule",

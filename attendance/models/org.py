@@ -24,3 +24,5 @@ class Unit(UnitBase, table=True):
                                 "top-level units always are")
     push_allowed_from: str | None = Field(default=None, max_length=500,
                                           description="addresses/networks its push terminals may send from")
+    two_step_approval: bool | None = Field(default=None, description="requests need the head, then the personnel "
+                                           "office; None = as the parent unit")

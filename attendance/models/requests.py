@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import LargeBinary
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -13,6 +14,7 @@ from attendance.timeutil import UTCDateTime
 class RequestType(StrEnum):
     LEAVE = "leave"
     EXPLANATION = "explanation"
+    PUNCH = "punch"  # forgot to punch: asks for a manual punch, added when approved
 
 
 class ExcuseKind(StrEnum):
@@ -39,9 +41,15 @@ class SessionPart(StrEnum):
 
 class RequestStatus(StrEnum):
     PENDING = "pending"
+    AWAITING_SECOND = "awaiting_second"  # the head approved; the personnel office decides (two-step units)
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    REVOKED = "revoked"  # was approved; its effect is undone
+
+
+# A decision is still to be made in these states.
+OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.AWAITING_SECOND)
 
 
 class Request(SQLModel, table=True):
@@ -61,3 +69,28 @@ class Request(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=200)
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     decision_comment: str | None = Field(default=None, max_length=2000)
+    # Two-step units: the first approval (the head's), before the personnel office decides.
+    first_decided_by: str | None = Field(default=None, max_length=200)
+    first_decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    first_comment: str | None = Field(default=None, max_length=2000)
+    revoked_by: str | None = Field(default=None, max_length=200)
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    revoke_reason: str | None = Field(default=None, max_length=2000)
+    # type=punch: the punch asked for, and the manual punch its approval added (voided on revocation).
+    punch_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    punch_id: int | None = Field(default=None, foreign_key="punches.id")
+
+
+class RequestAttachment(SQLModel, table=True):
+    """A document filed with a request (giấy mời, giấy khám bệnh), sealed at rest like face templates."""
+
+    __tablename__ = "request_attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="requests.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=50, description="recognised from the content, not the name")
+    size: int
+    sealed: bytes = Field(sa_column=Column(LargeBinary(), nullable=False))
+    uploaded_by: str = Field(max_length=200)
+    uploaded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

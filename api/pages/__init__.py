@@ -16,12 +16,13 @@ from api.pages import (
     month,
     notifications,
     person,
+    request_actions_page,
     requests,
 )
 from api.pages.render import STATIC
 
 router = APIRouter(include_in_schema=False)
-for _module in (login, account, board, person, requests, month, calendar_page, devices_page, faces_page, kiosk,
+for _module in (login, account, board, person, request_actions_page, requests, month, calendar_page, devices_page, faces_page, kiosk,
                 notifications):
     router.include_router(_module.router)
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
+from api.pages.i18n_requests import REQUEST_WORDS
+
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 LANG_COOKIE = "lang"
@@ -437,6 +439,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kiosk.unknown": ("Không rõ người chấm", "Unknown person"),
     "kiosk.day_off": ("Ngày nghỉ", "Day off"),
 }
+
+
+MESSAGES.update(REQUEST_WORDS)
 
 
 def language_of(request: Request) -> str:

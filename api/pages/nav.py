@@ -13,6 +13,8 @@ from api.pages.i18n import translate
 class NavItem:
     href: str
     label: str
+    badge: int = 0  # e.g. requests waiting for the user's decision
+    badge_label: str = ""
 
 
 _ITEMS: list[tuple[str, str, tuple[P, ...]]] = [
@@ -30,13 +32,18 @@ _ITEMS: list[tuple[str, str, tuple[P, ...]]] = [
 
 def navigation(principal: Principal, language: str) -> list[NavItem]:
     """The entries this user may open, in their language."""
+    from api.pages.badge import menu_badges
+
+    badges = menu_badges(principal)
     items = []
     for href, key, needs in _ITEMS:
         if href == "/me" and principal.staff_id is None:
             continue
         if needs and not any(principal.can(p) for p in needs):
             continue
-        items.append(NavItem(href, translate(key, language)))
+        count = badges.get(href, 0)
+        items.append(NavItem(href, translate(key, language), count,
+                             translate("nav.pending_badge", language, n=count) if count else ""))
     return items
 
 

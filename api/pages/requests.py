@@ -1,11 +1,15 @@
-"""Requests: staff file leave and explanations; heads and the personnel office decide, seeing what changes."""
+"""Requests: staff file leave, explanations and punch requests; heads and the personnel office decide,
+seeing what changes; the whole history, filtered and paged on the server."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form
-from sqlmodel import Session, col, select
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from sqlmodel import Session
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,51 +17,100 @@ from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
-from api.pages.form_types import LocalDate, OptionalLocalDate
 from api.pages.i18n import language_of, translate
-from api.pages.params import IdPath
+from api.pages.params import IdPath, IdQuery
 from api.pages.render import flash_redirect, render, session_label
-from api.pages.scope import today, visible_staff
+from api.pages.scope import today, visible_staff, visible_units
+from api.services.request_scope import (
+    actor_names,
+    attachment_sealer,
+    decidable_statuses,
+    may_decide,
+    may_revoke,
+    visible_condition,
+)
+from attendance import local_input
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.evaluation import evaluate_period
 from attendance.leave import cancel, decide, file_request, get_request
 from attendance.leave_charge import charged_days, leave_balance
-from attendance.models import ExcuseKind, Request, RequestStatus, SessionPart, Staff
+from attendance.models import ExcuseKind, Request, RequestStatus, RequestType, SessionPart, Staff
+from attendance.models.requests import OPEN_STATUSES
 from attendance.queries import session_json
+from attendance.request_files import attach, attachments_of
+from attendance.request_list import RequestFilter, find_requests
 from attendance.rules import SessionStatus
 from attendance.staff import get_staff
+from attendance.zones import unit_zone_by_id
+from config import get_settings
 
 router = APIRouter(route_class=PageRoute)
 
 LEAVE_KINDS = [k.value for k in ExcuseKind if k is not ExcuseKind.EXPLANATION]
+TYPES = [t.value for t in RequestType]
+STATUSES = [s.value for s in RequestStatus]
+_CLOSED = tuple(s for s in RequestStatus if s not in OPEN_STATUSES)
 _PARTS = {SessionPart.ALL: ("morning", "afternoon"), SessionPart.MORNING: ("morning",),
           SessionPart.AFTERNOON: ("afternoon",)}
+_FORM_FIELDS = ("type", "kind", "start_date", "end_date", "part", "reason", "staff_id", "punch_time")
 
 
 @router.get("/requests", response_class=HTMLResponse, include_in_schema=False)
 def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, type: str = "leave",
-                  date: str | None = None, error: str | None = None) -> HTMLResponse:
+                  date: str | None = None, status: str = "", kind: str = "",
+                  person: Annotated[str, Query(max_length=100)] = "", unit: IdQuery = None,
+                  start: str = "", end: str = "", filter_type: str = "",
+                  page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                  error: str | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:
     require(user, Permission.REQUESTS_READ, Permission.REQUESTS_FILE, Permission.SELF_READ)
     language = language_of(request)
-    rows = _visible_requests(session, user)
-    pending = [(rq, staff, request_effect(session=session, request=rq, language=language))
-               for rq, staff in rows if rq.status == RequestStatus.PENDING]
-    decided = [(rq, staff) for rq, staff in rows if rq.status != RequestStatus.PENDING][:50]
+    size = get_settings().requests.page_size
+    unit_id = unit if unit is not None and user.sees_unit(unit) else None
+    filters = RequestFilter(
+        type=filter_type if filter_type in TYPES else None, kind=kind if kind else None,
+        person=person.strip() or None, unit_id=unit_id, start=_optional_day(start), end=_optional_day(end))
+    visible = visible_condition(user)
+    open_rows = find_requests(session=session, where=_with_statuses(filters, OPEN_STATUSES), visible=visible,
+                              limit=size).rows
+    chosen = (status,) if status in STATUSES else _CLOSED
+    history = find_requests(session=session, where=_with_statuses(filters, chosen), visible=visible, limit=size,
+                            offset=(page - 1) * size)
+    decidable = decidable_statuses(user)
+    pending = [(row, request_effect(session=session, request=row.request, language=language),
+                may_decide(user, row.request, row.staff)) for row in open_rows]
+    requests_shown = [r.request for r in open_rows] + [r.request for r in history.rows]
+    names = actor_names(session, [a for r in requests_shown for a in (r.decided_by, r.first_decided_by,
+                                                                        r.revoked_by)])
+    files = attachments_of(session=session, request_ids=[r.id for r in requests_shown if r.id is not None])
     people = visible_staff(session=session, principal=user) if user.can(Permission.REQUESTS_DECIDE) else []
+    query = {k: v for k, v in (("status", status), ("kind", kind), ("person", person),
+                               ("unit", unit_id or ""), ("start", start), ("end", end),
+                               ("filter_type", filter_type)) if v}
+    shown_form = {"type": type if type in TYPES else "leave", "start_date": date or today().isoformat(),
+                  **(form or {})}
     return render(request, "requests.html", {
-        "pending": pending, "decided": decided, "people": people, "kinds": LEAVE_KINDS,
-        "form": {"type": type if type in ("leave", "explanation") else "leave",
-                 "date": date or today().isoformat()},
-        "can_decide": user.can(Permission.REQUESTS_DECIDE), "error": error,
+        "pending": pending, "history": history, "people": people, "kinds": LEAVE_KINDS, "types": TYPES,
+        "statuses": STATUSES, "units": visible_units(session=session, principal=user), "form": shown_form,
+        "filters": {"status": status, "kind": kind, "person": person, "unit": unit_id, "start": start, "end": end,
+                    "filter_type": filter_type},
+        "names": names, "files": files, "can_decide": bool(decidable), "can_bulk": any(d for *_, d in pending),
+        "may_revoke": lambda row: may_revoke(user, row.staff),
+        "page": page, "pages": max(1, -(-history.total // size)),
+        "max_attachment_mb": f"{get_settings().requests.max_attachment_bytes / 1_000_000:g}",
+        "page_href": lambda n: "/requests?" + urlencode({**query, "page": n}),
+        "error": error,
     }, user=user, status_code=422 if error else 200)
 
 
 @router.post("/requests", include_in_schema=False)
-def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
-              type: Annotated[str, Form()], start_date: Annotated[LocalDate, Form()],
-              end_date: Annotated[OptionalLocalDate, Form()] = None, kind: Annotated[str, Form()] = "",
-              part: Annotated[str, Form()] = "all", reason: Annotated[str, Form()] = "",
-              staff_id: Annotated[int | None, Form()] = None) -> Response:
+async def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
+                    type: Annotated[str, Form()], start_date: Annotated[str, Form(max_length=20)],
+                    end_date: Annotated[str, Form(max_length=20)] = "", kind: Annotated[str, Form()] = "",
+                    part: Annotated[str, Form()] = "all", reason: Annotated[str, Form(max_length=2000)] = "",
+                    staff_id: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+                    punch_time: Annotated[str, Form(max_length=10)] = "",
+                    attachment: Annotated[UploadFile | None, File()] = None) -> Response:
+    """File a request, with its document if one is chosen; on an error the form comes back as typed."""
     require(user, Permission.REQUESTS_FILE, Permission.SELF_READ)
     staff_id = staff_id or user.staff_id
     if staff_id is None:
@@ -67,45 +120,64 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
         raise PageForbidden
     require_staff(user, staff_id=staff_id, unit_id=staff.unit_id)
     language = language_of(request)
+    typed = {"type": type, "kind": kind, "start_date": start_date, "end_date": end_date, "part": part,
+             "reason": reason, "staff_id": staff_id, "punch_time": punch_time}
+    data = await attachment.read(get_settings().requests.max_attachment_bytes + 1) if attachment else b""
     try:
-        file_request(session=session, staff=staff, type=type, kind=kind or None, start_date=start_date,
-                     end_date=end_date, part=part, reason=reason, actor=user.actor)
+        first = local_input.parse_day(start_date)
+        last = local_input.parse_day(end_date) if end_date.strip() else None
+        punch_at = _punch_moment(session, staff, first, punch_time) if type == RequestType.PUNCH else None
+        row = file_request(session=session, staff=staff, type=type, kind=kind or None, start_date=first,
+                           end_date=last, part=part, reason=reason, actor=user.actor, punch_at=punch_at)
+        if data:
+            policy = get_settings().requests
+            attach(session=session, request=row, filename=(attachment.filename if attachment else None) or "",
+                   data=data, actor=user.actor, sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes,
+                   max_count=policy.max_attachments)
     except AttendanceError as err:
         session.rollback()
-        return requests_page(request, session, user, type=type, date=start_date.isoformat(),
-                             error=err.message(language))
-    return _back(session, translate("req.filed", language))
+        return requests_page(request, session, user, error=err.message(language), form=typed)
+    return back(session, translate("req.filed", language))
 
 
 @router.post("/requests/{request_id}/decide", include_in_schema=False)
 def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath,
-                decision: Annotated[str, Form()], comment: Annotated[str, Form()] = "") -> Response:
+                decision: Annotated[str, Form()], comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     require(user, Permission.REQUESTS_DECIDE)
-    row, staff = _own_scope(session, user, request_id)
+    row, staff = own_scope(session, user, request_id)
     if staff.id == user.staff_id:
+        raise PageForbidden
+    if row.status in OPEN_STATUSES and not may_decide(user, row, staff):
         raise PageForbidden
     if decision not in ("approve", "reject"):
         raise InvalidInput(code="request.unknown_decision", decision=decision)
     language = language_of(request)
     effect = request_effect(session=session, request=row, language=language)
-    decide(session=session, request=row, approve=decision == "approve", actor=user.actor,
-           comment=comment.strip() or None)
+    decided = decide(session=session, request=row, approve=decision == "approve", actor=user.actor,
+                     comment=comment.strip() or None)
+    if decided.status == RequestStatus.AWAITING_SECOND:
+        return back(session, translate("req.first_approved_msg", language))
     if decision == "approve":
-        return _back(session, translate("req.approved_msg", language, effect=effect["summary"]))
-    return _back(session, translate("req.rejected_msg", language))
+        return back(session, translate("req.approved_msg", language, effect=effect["summary"]))
+    return back(session, translate("req.rejected_msg", language))
 
 
 @router.post("/requests/{request_id}/cancel", include_in_schema=False)
 def cancel_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath) -> Response:
-    row, staff = _own_scope(session, user, request_id)
+    row, staff = own_scope(session, user, request_id)
     if staff.id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden
     cancel(session=session, request=row, actor=user.actor)
-    return _back(session, translate("req.cancelled_msg", language_of(request)))
+    return back(session, translate("req.cancelled_msg", language_of(request)))
 
 
 def request_effect(*, session: Session, request: Request, language: str) -> dict[str, Any]:
     """What approving the request changes: the sessions that become excused, the annual leave left."""
+    if request.type == RequestType.PUNCH:
+        at = request.punch_at
+        when = at.astimezone(unit_zone_by_id(session=session, unit_id=_unit_of(session, request))) if at else None
+        summary = translate("req.effect_punch", language, at=f"{when:%H:%M %d/%m/%Y}" if when else "?")
+        return {"summary": summary, "sessions": [], "more": 0}
     periods = evaluate_period(session=session, start=request.start_date, end=request.end_date,
                               staff_ids=[request.staff_id])
     changed: list[str] = []
@@ -128,22 +200,38 @@ def request_effect(*, session: Session, request: Request, language: str) -> dict
     return {"summary": "; ".join(lines), "sessions": changed[:14], "more": max(0, len(changed) - 14)}
 
 
-def _visible_requests(session: Session, user: Principal) -> list[tuple[Request, Staff]]:
-    query = (select(Request, Staff).join(Staff, col(Staff.id) == col(Request.staff_id))
-             .order_by(col(Request.created_at).desc()).limit(300))
-    reads_all = user.can(Permission.REQUESTS_READ)
-    if not reads_all or user.unit_ids is not None:
-        ids = (user.unit_ids or frozenset()) if reads_all else frozenset()
-        query = query.where(col(Staff.unit_id).in_(ids) | (col(Staff.id) == user.staff_id))
-    return [(rq, staff) for rq, staff in session.exec(query)]
-
-
-def _own_scope(session: Session, user: Principal, request_id: int) -> tuple[Request, Staff]:
+def own_scope(session: Session, user: Principal, request_id: int) -> tuple[Request, Staff]:
+    """The request and its person, if this user may see them (else the 403 page)."""
     row = get_request(session=session, request_id=request_id)
     staff = get_staff(session=session, staff_id=row.staff_id)
     require_staff(user, staff_id=staff.id, unit_id=staff.unit_id)  # type: ignore[arg-type]
     return row, staff
 
 
-def _back(session: Session, message: str) -> RedirectResponse:
+def back(session: Session, message: str) -> RedirectResponse:
     return flash_redirect(session, "/requests", message)
+
+
+def _with_statuses(filters: RequestFilter, statuses: tuple[str, ...]) -> RequestFilter:
+    return replace(filters, statuses=tuple(statuses))
+
+
+def _optional_day(value: str) -> date | None:
+    """A filter's date, or none when it is empty or unreadable (a filter never fails the page)."""
+    try:
+        return local_input.parse_day(value) if value.strip() else None
+    except AttendanceError:
+        return None
+
+
+def _punch_moment(session: Session, staff: Staff, day: date, clock: str) -> datetime:
+    """The punch asked for, on the person's own clock (their unit's zone)."""
+    if not clock.strip():
+        raise InvalidInput(code="request.needs_punch_time")
+    at = local_input.parse_clock(clock)
+    return datetime.combine(day, at).replace(tzinfo=unit_zone_by_id(session=session, unit_id=staff.unit_id))
+
+
+def _unit_of(session: Session, request: Request) -> int | None:
+    staff = session.get(Staff, request.staff_id)
+    return staff.unit_id if staff is not None else None

@@ -198,8 +198,23 @@ function requestForm() {
   const type = document.querySelector("#new-request select[name=type]");
   const kind = document.querySelector("#new-request select[name=kind]");
   if (!type || !kind) return;
-  const sync = () => { kind.closest("label").hidden = type.value === "explanation"; };
+  const sync = () => {
+    kind.closest("label").hidden = type.value !== "leave";
+    document.querySelectorAll("#new-request [data-for-types]").forEach((label) => {
+      label.hidden = !label.dataset.forTypes.split(" ").includes(type.value);
+    });
+  };
   type.addEventListener("change", sync); sync();
+}
+
+// "Select all" ticks every checkbox of the bulk form (checkboxes may sit outside it, with form="bulk").
+function selectAll() {
+  document.querySelectorAll("[data-select-all]").forEach((box) => {
+    const name = box.dataset.selectAll;
+    box.addEventListener("change", () => {
+      document.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((other) => { other.checked = box.checked; });
+    });
+  });
 }
 
 function confirms() {
@@ -208,4 +223,4 @@ function confirms() {
   });
 }
 
-onReady(() => { liveBoard(); kiosk(); camera(); photoResize(); deviceActions(); requestForm(); confirms(); });
+onReady(() => { liveBoard(); kiosk(); camera(); photoResize(); deviceActions(); requestForm(); selectAll(); confirms(); });

@@ -21,8 +21,9 @@ from sqlmodel import Session, select
 
 from api.auth.service import issue_device_token
 from api.auth.sessions import TOKEN, open_session
-from attendance.leave import file_request
+from attendance.leave import decide, file_request
 from attendance.models import AuditEntry, Device, DeviceKind
+from attendance.models import Request as LeaveRequest
 from attendance.reports.closing import close_month
 from tests.api.conftest import PASSWORD, Office
 
@@ -110,6 +111,37 @@ def _other_session(office: Office, session: Session, role: str) -> tuple[str, An
     return f"/api/users/{office.users['staff'].id}/sessions/{row.id}", None
 
 
+def _bulk(office: Office, session: Session, role: str) -> tuple[str, Any]:
+    """A fresh pending request of the colleague per role, decided through the bulk route."""
+    day = date(2026, 12, 10 + ROLES.index(role))
+    row = file_request(session=session, staff=office.colleague, type="leave", kind="sick", start_date=day,
+                       actor="test")
+    session.commit()
+    return "/api/requests/decisions", {"request_ids": [row.id], "decision": "approve", "comment": "ok"}
+
+
+def _approved(office: Office, session: Session, role: str) -> tuple[str, Any]:
+    """A fresh approved request of the colleague per role, to revoke."""
+    day = date(2027, 1, 18 + ROLES.index(role))
+    row = file_request(session=session, staff=office.colleague, type="leave", kind="sick", start_date=day,
+                       actor="test")
+    decide(session=session, request=row, approve=True, actor="test")
+    session.commit()
+    return f"/api/requests/{row.id}/revoke", {"reason": "nhầm ngày"}
+
+
+def _attachment(office: Office, session: Session, role: str) -> tuple[str, Any]:
+    from api.services.request_scope import attachment_sealer
+    from attendance.request_files import attach
+
+    path = _fill("/api/requests/{request_id}", office, session)
+    row = session.get(LeaveRequest, int(path.rsplit("/", 1)[1]))
+    stored = attach(session=session, request=row, filename="giay-moi.pdf", data=b"%PDF-1.4 test", actor="test",
+                    sealer=attachment_sealer(), max_bytes=10_000, max_count=50)
+    session.commit()
+    return f"{path}/attachments/{stored.id}", None
+
+
 CASES = [
     Case("GET", "/api/auth/me", USERS),
     Case("DELETE", "/api/auth/session", {r: 204 for r in USERS}),
@@ -179,6 +211,13 @@ CASES = [
     Case("POST", "/api/requests/{request_id}/approve", READERS, _pending("approve")),
     Case("POST", "/api/requests/{request_id}/reject", READERS, _pending("reject")),
     Case("POST", "/api/requests/{request_id}/cancel", READERS, _pending("cancel")),
+    Case("GET", "/api/requests/pending/count", USERS),
+    Case("POST", "/api/requests/decisions", READERS, _bulk),
+    Case("POST", "/api/requests/{request_id}/revoke", READERS, _approved),
+    Case("GET", "/api/requests/{request_id}/attachments", READERS),
+    # 422 for the roles let through: the matrix sends JSON, not the file (uploads: test_request_workflow).
+    Case("POST", "/api/requests/{request_id}/attachments", {"admin": 422, "personnel": 422, "head": 422}),
+    Case("GET", "/api/requests/{request_id}/attachments/{attachment_id}", READERS, _attachment),
     Case("GET", "/api/audit", ADMIN),
     Case("GET", "/api/audit/{entry_id}", ADMIN),
     Case("GET", "/api/devices", WRITERS),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import LargeBinary
+from sqlalchemy import Index, LargeBinary
 from sqlmodel import Column, Field, SQLModel
 
 from attendance.timeutil import UTCDateTime
@@ -54,6 +54,8 @@ OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.AWAITING_SECOND)
 
 class Request(SQLModel, table=True):
     __tablename__ = "requests"
+    # The pending badge and the open list: requests in a state, per person (one index lookup each).
+    __table_args__ = (Index("ix_requests_status_staff", "status", "staff_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)

@@ -3,7 +3,8 @@
 - units: `two_step_approval` (None = as the parent unit);
 - requests: the first approval of two-step units, the revocation, the punch a `punch` request asks
   for and the manual punch its approval added;
-- request_attachments: documents filed with a request, sealed at rest.
+- request_attachments: documents filed with a request, sealed at rest;
+- an index on requests (status, staff_id) for the pending badge and the open list.
 
 Revision ID: 0019_request_workflow
 Revises: 0017_notifications
@@ -37,6 +38,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("punch_at", attendance.timeutil.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("punch_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key("fk_requests_punch_id", "punches", ["punch_id"], ["id"])
+    op.create_index("ix_requests_status_staff", "requests", ["status", "staff_id"])
     op.create_table(
         "request_attachments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,6 +58,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_request_attachments_request_id", table_name="request_attachments")
     op.drop_table("request_attachments")
+    op.drop_index("ix_requests_status_staff", table_name="requests")
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_constraint("fk_requests_punch_id", type_="foreignkey")
         for name in ("punch_id", "punch_at", "revoke_reason", "revoked_at", "revoked_by", "first_comment",

@@ -27,6 +27,8 @@ class UnitPublic(BaseModel):
     timezone: str | None
     pin_namespace: bool = Field(False, description="PINs are unique within this unit (top-level units always)")
     push_allowed_from: str | None = Field(None, description="networks its push terminals may send from")
+    two_step_approval: bool | None = Field(None, description="requests need the head, then the personnel office; "
+                                           "null = as the parent unit")
 
 
 class UnitCreate(BaseModel):
@@ -47,6 +49,8 @@ class UnitUpdate(BaseModel):
     timezone: str | None = Field(None, max_length=64)
     pin_namespace: bool | None = Field(None, description="make this unit its own PIN namespace (R14)")
     push_allowed_from: str | None = Field(None, max_length=500, examples=["10.1.2.0/24"])
+    two_step_approval: bool | None = Field(None, description="true: the head, then the personnel office approve; "
+                                           "null: as the parent unit")
 
 
 class StaffPublic(BaseModel):

@@ -31,7 +31,8 @@ def create_unit(*, session: Session, path: str, code: str | None, budget_code: s
 def update_unit(*, session: Session, unit: Unit, changes: dict[str, object], actor: str,
                 action: str = "unit.update") -> Unit:
     """Change a unit's code, budget code (mã QHNS), time zone, push networks or PIN namespace."""
-    unknown = set(changes) - {"code", "budget_code", "timezone", "push_allowed_from", "pin_namespace"}
+    unknown = set(changes) - {"code", "budget_code", "timezone", "push_allowed_from", "pin_namespace",
+                              "two_step_approval"}
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
     if changes.get("timezone"):
@@ -40,6 +41,8 @@ def update_unit(*, session: Session, unit: Unit, changes: dict[str, object], act
     if changes.get("push_allowed_from"):
         changes["push_allowed_from"] = binding.parse_networks_text(str(changes["push_allowed_from"]))
     before = None if action == "unit.create" else audit.snapshot(unit)
+    if "two_step_approval" in changes:
+        unit.two_step_approval = changes.pop("two_step_approval")  # type: ignore[assignment]  # None: as the parent
     marked = changes.pop("pin_namespace", None)
     if marked is not None:
         pin_scope.set_namespace(session, unit, bool(marked))

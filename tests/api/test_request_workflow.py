@@ -223,6 +223,20 @@ def test_two_step_units_need_the_head_then_the_personnel_office(client, session,
     assert actions == ["leave.file", "leave.first_approval", "leave.approved"]
 
 
+def test_the_setting_is_changed_through_the_units_api(client, session, office) -> None:
+    reply = client.patch(f"/api/units/{office.root.id}", headers=office.headers["admin"],
+                         json={"two_step_approval": True})
+    assert reply.status_code == 200 and reply.json()["two_step_approval"] is True
+    assert client.get(f"/api/units/{office.office.id}", headers=office.headers["admin"]).json()[
+        "two_step_approval"] is None  # inherits
+    row = _leave(session, office.colleague, date(2027, 3, 22))
+    session.commit()
+    assert client.post(f"/api/requests/{row.id}/approve", headers=office.headers["head"],
+                       json={}).json()["status"] == "awaiting_second"
+    assert client.patch(f"/api/units/{office.root.id}", headers=office.headers["admin"],
+                        json={"two_step_approval": None}).json()["two_step_approval"] is None
+
+
 def test_a_unit_may_opt_out_below_a_two_step_parent_and_one_person_cannot_give_both(session, office) -> None:
     office.root.two_step_approval = True
     office.economy.two_step_approval = False

@@ -84,9 +84,11 @@ def _conditions(session: Session, where: RequestFilter, visible: Any | None) -> 
     if where.staff_id is not None:
         conditions.append(col(Request.staff_id) == where.staff_id)
     if where.person:
-        text = where.person.strip().lower()
-        conditions.append(or_(func.lower(col(Staff.full_name)).contains(text, autoescape=True),
-                              func.lower(col(Staff.code)).contains(text, autoescape=True)))
+        text = " ".join(where.person.split())
+        # SQLite's lower() folds ASCII only: the capitalised form also finds "Đỗ" from "đỗ".
+        conditions.append(or_(func.lower(col(Staff.full_name)).contains(text.lower(), autoescape=True),
+                              col(Staff.full_name).contains(text.title(), autoescape=True),
+                              func.lower(col(Staff.code)).contains(text.lower(), autoescape=True)))
     if where.unit_id is not None:
         unit = session.get(Unit, where.unit_id)
         if unit is None:

@@ -70,8 +70,9 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
         type=filter_type if filter_type in TYPES else None, kind=kind if kind else None,
         person=person.strip() or None, unit_id=unit_id, start=_optional_day(start), end=_optional_day(end))
     visible = visible_condition(user)
-    open_rows = find_requests(session=session, where=_with_statuses(filters, OPEN_STATUSES), visible=visible,
-                              limit=size).rows
+    open_page = find_requests(session=session, where=_with_statuses(filters, OPEN_STATUSES), visible=visible,
+                              limit=size)
+    open_rows = open_page.rows
     chosen = (status,) if status in STATUSES else _CLOSED
     history = find_requests(session=session, where=_with_statuses(filters, chosen), visible=visible, limit=size,
                             offset=(page - 1) * size)
@@ -89,7 +90,7 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
     shown_form = {"type": type if type in TYPES else "leave", "start_date": date or today().isoformat(),
                   **(form or {})}
     return render(request, "requests.html", {
-        "pending": pending, "history": history, "people": people, "kinds": LEAVE_KINDS, "types": TYPES,
+        "pending": pending, "pending_total": open_page.total, "history": history, "people": people, "kinds": LEAVE_KINDS, "types": TYPES,
         "statuses": STATUSES, "units": visible_units(session=session, principal=user), "form": shown_form,
         "filters": {"status": status, "kind": kind, "person": person, "unit": unit_id, "start": start, "end": end,
                     "filter_type": filter_type},

@@ -13,7 +13,7 @@ from api.deps import MAX_ID, CurrentRequest, SessionDep, require
 from api.schemas.activity import DecisionIn, RequestCreate, RequestPublic
 from api.schemas.common import COMMON_RESPONSES, Page
 from api.services.paging import Limit, Offset
-from api.services.request_scope import ensure_may_decide, visible_condition
+from api.services.request_scope import actor_names, ensure_may_decide, visible_condition
 from api.services.scope import visible_staff
 from attendance.leave import cancel, decide, file_request
 from attendance.models import ExcuseKind, RequestStatus, RequestType, Staff
@@ -42,8 +42,10 @@ def list_requests(session: SessionDep, principal: RequestsRead, limit: Limit = 5
                           person=person or None, unit_id=unit_id, start=start, end=end)
     found = find_requests(session=session, where=where, visible=visible_condition(principal), limit=limit,
                           offset=offset)
-    return Page[RequestPublic](items=[RequestPublic.model_validate(row.request) for row in found.rows],
-                               total=found.total, limit=limit, offset=offset)
+    names = actor_names(session, [row.request.decided_by for row in found.rows])
+    items = [RequestPublic.model_validate(row.request).model_copy(
+        update={"decided_by_name": names.get(row.request.decided_by or "")}) for row in found.rows]
+    return Page[RequestPublic](items=items, total=found.total, limit=limit, offset=offset)
 
 
 @router.post("", status_code=201, summary="File a leave request or an explanation (for oneself, or HR for others)")

@@ -98,6 +98,7 @@ class RequestPublic(BaseModel):
     revoked_at: datetime | None = None
     revoke_reason: str | None = None
     punch_at: datetime | None = None
+    decided_by_name: str | None = Field(None, description="the decider's name (lists only)")
 
 
 class RequestCreate(BaseModel):

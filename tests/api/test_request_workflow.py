@@ -23,6 +23,7 @@ from attendance.request_actions import decide_many, revoke
 from attendance.rules import SessionStatus
 from config import get_settings
 from tests.api.conftest import Office
+from tests.factories import make_staff
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -333,18 +334,24 @@ def test_the_list_filters_on_the_server_and_keeps_the_whole_history(client, sess
                      kind="annual_leave" if n % 2 else "sick")
         decide(session=session, request=row, approve=n % 3 != 0, actor="user:head")
     _leave(session, office.economist, date(2027, 6, 1), kind="training")
+    _leave(session, make_staff(session, office.economy, full_name="Đỗ Thị Hà", start_date=date(2020, 1, 1)),
+           date(2027, 6, 2))
     session.commit()
     get = lambda **q: client.get("/api/requests", headers=office.headers["personnel"], params=q).json()  # noqa: E731
-    assert get(limit=10)["total"] == 61
-    assert len(get(limit=10, offset=55)["items"]) == 6
+    assert get(limit=10)["total"] == 62
+    assert len(get(limit=10, offset=55)["items"]) == 7
     assert get(status="rejected")["total"] == 20
     assert get(kind="sick", status="approved")["total"] == 20
-    assert get(person="cường")["total"] == 1 or get(person="CƯỜNG")["total"] == 1
+    assert get(person="cường")["total"] == 1
+    assert get(person="CƯỜNG")["total"] == 1
+    assert get(person="đỗ thị")["total"] == 1
     assert get(person=office.economist.code.lower())["total"] == 1
-    assert get(unit_id=office.economy.id)["total"] == 1
-    assert get(unit_id=office.root.id)["total"] == 61
+    assert get(unit_id=office.economy.id)["total"] == 2
+    assert get(unit_id=office.root.id)["total"] == 62
     assert get(start="2027-01-10", end="2027-01-19")["total"] == 10
     assert get(type="explanation")["total"] == 0
+    decided = get(status="approved", limit=1)["items"][0]
+    assert decided["decided_by"] == "user:head" and decided["decided_by_name"] == "Hoàng Văn Em"
 
 
 def test_deciders_are_named_by_their_person(session, office) -> None:

@@ -237,6 +237,7 @@ def _check_no_overlap(session: Session, staff: Staff, start: date, end: date, pa
     rows = session.exec(select(Request).where(
         Request.staff_id == staff.id,
         col(Request.status).in_([*OPEN_STATUSES, RequestStatus.APPROVED]),
+        col(Request.type) != RequestType.PUNCH,  # a punch request excuses nothing: it cannot overlap
         Request.start_date <= end, Request.end_date >= start))
     for row in rows:
         if _PART_SESSIONS[SessionPart(row.part)] & _PART_SESSIONS[part]:

@@ -160,6 +160,11 @@ def test_a_punch_request_adds_the_punch_on_approval_and_revoking_voids_it(client
         "type": "punch", "start_date": "2026-11-10", "punch_at": at.isoformat(), "reason": "Quên chấm công"})
     assert reply.status_code == 201, reply.text
     request_id = reply.json()["id"]
+    assert reply.json()["start_date"] == "2026-11-10"
+    # The same day's afternoon can still be explained: a punch request excuses nothing itself.
+    assert client.post("/api/requests", headers=office.headers["staff"], json={
+        "type": "explanation", "start_date": "2026-11-10", "part": "afternoon", "reason": "Đi cơ sở"}
+        ).status_code == 201
     assert client.post(f"/api/requests/{request_id}/approve", headers=office.headers["head"],
                        json={}).status_code == 200
     session.expire_all()

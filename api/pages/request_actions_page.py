@@ -64,13 +64,13 @@ def revoke_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
 
 
 @router.post("/requests/{request_id}/attachments", include_in_schema=False)
-async def attach_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath,
+def attach_page(request: HttpRequest, session: SessionDep, user: PageUser, request_id: IdPath,
                       attachment: Annotated[UploadFile, File()]) -> Response:
     row, staff = own_scope(session, user, request_id)
     if staff.id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden
     policy = get_settings().requests
-    data = await attachment.read(policy.max_attachment_bytes + 1)
+    data = attachment.file.read(policy.max_attachment_bytes + 1)
     attach(session=session, request=row, filename=attachment.filename or "", data=data, actor=user.actor,
            sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes, max_count=policy.max_attachments)
     return back(session, translate("req.attached_msg", language_of(request)))

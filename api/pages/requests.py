@@ -104,7 +104,7 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
 
 
 @router.post("/requests", include_in_schema=False)
-async def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
+def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
                     type: Annotated[str, Form()], start_date: Annotated[str, Form(max_length=20)],
                     end_date: Annotated[str, Form(max_length=20)] = "", kind: Annotated[str, Form()] = "",
                     part: Annotated[str, Form()] = "all", reason: Annotated[str, Form(max_length=2000)] = "",
@@ -123,7 +123,8 @@ async def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
     language = language_of(request)
     typed = {"type": type, "kind": kind, "start_date": start_date, "end_date": end_date, "part": part,
              "reason": reason, "staff_id": staff_id, "punch_time": punch_time}
-    data = await attachment.read(get_settings().requests.max_attachment_bytes + 1) if attachment else b""
+    # A sync route (run in the thread pool): the upload is read from its spooled file, not awaited.
+    data = attachment.file.read(get_settings().requests.max_attachment_bytes + 1) if attachment else b""
     try:
         first = local_input.parse_day(start_date)
         last = local_input.parse_day(end_date) if end_date.strip() else None

@@ -72,10 +72,10 @@ def list_attachments(row: CurrentRequest, session: SessionDep, _: RequestsRead) 
 
 @router.post("/{request_id}/attachments", status_code=201,
              summary="Add a PDF, JPEG or PNG document to a request that waits for a decision")
-async def add_attachment(file: UploadFile, row: CurrentRequest, session: SessionDep,
+def add_attachment(file: UploadFile, row: CurrentRequest, session: SessionDep,
                          principal: RequestsFile) -> AttachmentPublic:
     policy = get_settings().requests
-    data = await file.read(policy.max_attachment_bytes + 1)
+    data = file.file.read(policy.max_attachment_bytes + 1)
     stored = attach(session=session, request=row, filename=file.filename or "", data=data, actor=principal.actor,
                     sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes,
                     max_count=policy.max_attachments)

@@ -17,7 +17,7 @@ BATCH_MAX_BODY = 8_000_000
 _MULTIPART_OVERHEAD = 64 * 1024
 _PHOTO_ROUTES = re.compile(r"^(/api)?/faces/[^/]+/photos$")
 # Filing a request with its document, or adding one later.
-_ATTACHMENT_ROUTES = re.compile(r"^(/api)?/requests(/[^/]+/attachments)?$")
+_ATTACHMENT_ROUTES = re.compile(r"^(/requests|(/api)?/requests/[^/]+/attachments)$")
 
 
 def body_limit(path: str) -> int:

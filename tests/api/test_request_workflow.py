@@ -305,6 +305,17 @@ def test_attachments_over_the_configured_size_are_refused(client, session, offic
     assert small.status_code == 201
 
 
+def test_a_scanned_document_over_the_general_body_limit_is_accepted(client, session, office) -> None:
+    row = _leave(session, office.clerk, date(2027, 3, 19))
+    session.commit()
+    scan = PDF + b"0" * 1_500_000  # over the 1 MB every other route accepts, under the 5 MB setting
+    reply = client.post(f"/api/requests/{row.id}/attachments", headers=office.headers["staff"],
+                        files={"file": ("giay-kham-benh.pdf", scan, "application/pdf")})
+    assert reply.status_code == 201, reply.text
+    assert client.post("/api/requests", headers=office.headers["staff"], content=b"{" + b" " * 1_100_000 + b"}",
+                       ).status_code == 413  # filing itself keeps the general limit
+
+
 # --- the pending count, the list ------------------------------------------------------------------------------
 
 def test_the_pending_badge_counts_what_the_user_may_decide_in_one_query(client, session, office, engine) -> None:

@@ -13,9 +13,10 @@ from api.deps import SessionDep, client_address
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath
-from api.pages.requests import back, own_scope
+from api.pages.requests import back, own_scope, requests_page
 from api.routes.request_workflow import attachment_response
 from api.services.request_scope import attachment_sealer, may_decide, may_revoke, may_see
+from attendance.errors import AttendanceError
 from attendance.models import Request, Staff
 from attendance.models.requests import OPEN_STATUSES
 from attendance.request_actions import decide_many, revoke
@@ -59,7 +60,11 @@ def revoke_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     row, staff = own_scope(session, user, request_id)
     if not may_revoke(user, staff):
         raise PageForbidden
-    revoke(session=session, request=row, actor=user.actor, reason=reason)
+    try:
+        revoke(session=session, request=row, actor=user.actor, reason=reason)
+    except AttendanceError as err:  # a closed month, a reason left out: said on the list, not an error page
+        session.rollback()
+        return requests_page(request, session, user, error=err.message(language_of(request)))
     return back(session, translate("req.revoked_msg", language_of(request), name=staff.full_name))
 
 
@@ -71,8 +76,12 @@ def attach_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
         raise PageForbidden
     policy = get_settings().requests
     data = attachment.file.read(policy.max_attachment_bytes + 1)
-    attach(session=session, request=row, filename=attachment.filename or "", data=data, actor=user.actor,
-           sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes, max_count=policy.max_attachments)
+    try:
+        attach(session=session, request=row, filename=attachment.filename or "", data=data, actor=user.actor,
+               sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes, max_count=policy.max_attachments)
+    except AttendanceError as err:
+        session.rollback()
+        return requests_page(request, session, user, error=err.message(language_of(request)))
     return back(session, translate("req.attached_msg", language_of(request)))
 
 

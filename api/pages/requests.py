@@ -155,8 +155,12 @@ def decide_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
         raise InvalidInput(code="request.unknown_decision", decision=decision)
     language = language_of(request)
     effect = request_effect(session=session, request=row, language=language)
-    decided = decide(session=session, request=row, approve=decision == "approve", actor=user.actor,
-                     comment=comment.strip() or None)
+    try:
+        decided = decide(session=session, request=row, approve=decision == "approve", actor=user.actor,
+                         comment=comment.strip() or None)
+    except AttendanceError as err:  # decided meanwhile, a closed month: said on the list
+        session.rollback()
+        return requests_page(request, session, user, error=err.message(language))
     if decided.status == RequestStatus.AWAITING_SECOND:
         return back(session, translate("req.first_approved_msg", language))
     if decision == "approve":
@@ -169,7 +173,11 @@ def cancel_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     row, staff = own_scope(session, user, request_id)
     if staff.id != user.staff_id and not user.can(Permission.REQUESTS_FILE):
         raise PageForbidden
-    cancel(session=session, request=row, actor=user.actor)
+    try:
+        cancel(session=session, request=row, actor=user.actor)
+    except AttendanceError as err:
+        session.rollback()
+        return requests_page(request, session, user, error=err.message(language_of(request)))
     return back(session, translate("req.cancelled_msg", language_of(request)))
 
 

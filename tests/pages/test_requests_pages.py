@@ -162,8 +162,23 @@ def test_revoking_from_the_page_undoes_the_explanation(client, session) -> None:
     message = _flash(client, client.post(f"/requests/{row.id}/revoke", data={"reason": "Camera không thấy"}))
     assert message.startswith("Đã thu hồi đơn của Trần Thị Bình")
     assert "Giải trình" not in _day_cell(client.get(month).text)
+    again = client.post(f"/requests/{row.id}/revoke", data={"reason": "lần nữa"})
+    assert again.status_code == 422 and "Chỉ thu hồi được đơn đã được duyệt." in again.text
+    assert 'id="decided"' in again.text  # the list, with its menu, not an error page
     login(client, "binh")
     assert client.post(f"/requests/{row.id}/revoke", data={"reason": "x"}).status_code == 403
+
+
+def test_a_decision_on_a_request_decided_meanwhile_is_said_on_the_list(client, session) -> None:
+    office = _office_with_accounts(session)
+    row = file_request(session=session, staff=office.late, type="leave", kind="sick", start_date=DAY, actor="test")
+    decide(session=session, request=row, approve=False, actor="user:phongtc")
+    session.commit()
+    login(client, "truongphong")
+    reply = client.post(f"/requests/{row.id}/decide", data={"decision": "approve"})
+    assert reply.status_code == 422 and "Đơn này đã được xử lý trước đó." in reply.text
+    session.expire_all()
+    assert session.get(Request, row.id).status == "rejected"
 
 
 def test_documents_filed_with_the_form_are_served_only_in_scope(client, session) -> None:

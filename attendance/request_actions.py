@@ -62,12 +62,17 @@ def decide_many(*, session: Session, request_ids: Sequence[int], approve: bool, 
             outcome.refused.append(Refusal(request_id, Conflict(code="request.not_yours_to_decide",
                                                                 request_id=request_id)))
             continue
+        # Each decision in its own savepoint: one that fails half-way (a punch the ledger refuses after
+        # the approval) leaves nothing behind, and the others still go through.
+        savepoint = session.begin_nested()
         try:
-            outcome.decided.append(decide(session=session, request=row, approve=approve, actor=actor,
-                                          comment=comment))
+            decided = decide(session=session, request=row, approve=approve, actor=actor, comment=comment)
         except AttendanceError as err:
-            # Every refusal of `decide` happens before it writes, so the others still go through.
+            savepoint.rollback()
             outcome.refused.append(Refusal(request_id, err))
+            continue
+        savepoint.commit()
+        outcome.decided.append(decided)
     return outcome
 
 

@@ -97,6 +97,24 @@ def test_bulk_decision_refuses_own_and_out_of_scope_requests(client, session, of
                        json={"request_ids": [mine_to_decide.id], "decision": "approve"}).status_code == 403
 
 
+def test_a_decision_failing_half_way_leaves_nothing_behind(session, office) -> None:
+    """The ledger refuses the punch only after the approval's compare-and-set: its savepoint undoes it."""
+    person = make_staff(session, office.office, full_name="Vũ Thị Lan")  # no start date: any day is hers
+    refused_later = file_request(session=session, staff=person, type="punch", kind=None, start_date=date(1999, 6, 1),
+                                 punch_at=datetime(1999, 6, 1, 7, 30, tzinfo=ZONE), reason="quên", actor="test")
+    fine = _leave(session, office.colleague, date(2027, 3, 23))
+    session.commit()
+    outcome = decide_many(session=session, request_ids=[refused_later.id, fine.id], approve=True, actor="user:head")
+    session.commit()
+    assert [r.id for r in outcome.decided] == [fine.id]
+    assert [(r.request_id, r.error.code) for r in outcome.refused] == [(refused_later.id, "punch.rejected")]
+    session.expire_all()
+    assert session.get(Request, refused_later.id).status == "pending"
+    assert session.exec(select(Punch)).first() is None
+    assert _audits(session, refused_later.id, "punch.approved") == []
+    assert len(_audits(session, fine.id, "leave.approved")) == 1
+
+
 def test_core_bulk_decision_of_nothing_is_an_input_error(session, office) -> None:
     with pytest.raises(Exception) as caught:
         decide_many(session=session, request_ids=[], approve=True, actor="test")

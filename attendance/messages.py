@@ -59,6 +59,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "month.not_closed": ("Tháng {month} chưa khoá sổ cho {path}.", "{month} is not closed for {path}"),
     "month.closed": ("Tháng {month} đã khoá sổ cho {path} (người khoá: {by}); hãy mở lại sổ trước khi thay đổi.",
                      "{month} is closed for {path} (closed by {by}); reopen it first"),
+    "camera.gallery_unreadable": (
+        "Không giải mã được bản sao danh sách khuôn mặt {path}: khoá của camera đã đổi (token thiết bị bị thu hồi "
+        "hoặc thay mới). Xoá tệp này để tải lại từ máy chủ.",
+        "The gallery copy {path} cannot be decrypted with this camera's key: its device token was revoked or "
+        "replaced. Delete the file to download it again."),
+    "camera.outbox_unreadable": (
+        "Không giải mã được hàng đợi chấm công {path} ({pending} lượt chưa gửi): khoá của camera đã đổi (token thiết "
+        "bị bị thu hồi hoặc thay mới), nên camera không khởi động. Chạy lại với token cũ để gửi nốt, hoặc xoá tệp "
+        "này nếu chấp nhận mất các lượt đó.",
+        "The punch outbox {path} ({pending} not yet sent) cannot be decrypted with this camera's key: its device "
+        "token was revoked or replaced, so the camera does not start. Run it with the old token to send them, or "
+        "delete the file if losing them is acceptable."),
+    "camera.attempts_unreadable": (
+        "Không giải mã được hàng đợi bằng chứng nhận diện {path} ({pending} mục chưa gửi): khoá của camera đã đổi "
+        "(token thiết bị bị thu hồi hoặc thay mới). Xoá tệp này (chỉ mất các bằng chứng chưa gửi).",
+        "The face-evidence queue {path} ({pending} not yet sent) cannot be decrypted with this camera's key: its "
+        "device token was revoked or replaced. Delete the file (only unsent evidence is lost)."),
+    "camera.snapshots_unreadable": (
+        "Không giải mã được ảnh người lạ trong {path}: khoá của camera đã đổi (token thiết bị bị thu hồi hoặc thay "
+        "mới). Xoá thư mục này.",
+        "The unknown-face crops in {path} cannot be decrypted with this camera's key: its device token was revoked "
+        "or replaced. Delete the folder."),
     "rules.invalid": ("Quy định của đơn vị không hợp lệ: {detail}", "invalid report rules: {detail}"),
     "choice.unknown": ("“{value}” không phải một lựa chọn hợp lệ.", "unknown {what} {value!r}; expected one of: {allowed}"),
     "request.needs_reason": ("Giải trình cần ghi rõ lý do.", "an explanation needs a reason"),

@@ -48,6 +48,7 @@ def main() -> None:
     from config import get_settings
     from recognition import enrollment
     from recognition.camera.capture import FrameSource
+    from recognition.camera.device_key import CameraKey
     from recognition.camera.outbox import Outbox
     from recognition.camera.service import CameraService
     from recognition.camera.sinks import LocalSink
@@ -84,7 +85,7 @@ def main() -> None:
             serial="CAM-BENCH",
             engine=engine,
             sink=LocalSink(cipher_from_settings(settings)),
-            outbox=Outbox(folder / "outbox.sqlite3"),
+            outbox=Outbox(folder / "outbox.sqlite3", key=CameraKey.for_camera(folder=folder, token=None)),
             # The clip is made of stills, which the liveness gate rightly refuses: this measures the pipeline
             # (bench/faces_latency.py measures the gate's cost).
             policy=settings.faces.model_copy(update={"liveness": "off"}),

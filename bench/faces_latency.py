@@ -48,6 +48,7 @@ def main() -> None:
     import numpy as np
 
     from config import get_settings
+    from recognition.camera.device_key import CameraKey
     from recognition.camera.outbox import Outbox
     from recognition.camera.service import CameraService
     from recognition.engine import FaceEngine
@@ -74,7 +75,7 @@ def main() -> None:
 
     services = {}
     for mode in ("off", "enforce"):
-        outbox = Outbox(Path(tempfile.mkdtemp()) / f"outbox-{mode}.sqlite3")
+        outbox = Outbox(Path(tempfile.mkdtemp()) / f"outbox-{mode}.sqlite3", key=CameraKey.ephemeral())
         service = CameraService(
             serial="BENCH",
             engine=engine,

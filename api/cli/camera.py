@@ -10,14 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from config import get_settings
-from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.capture import FrameSource
-from recognition.camera.device_key import camera_cipher
-from recognition.camera.gallery_cache import GalleryCache, GalleryUnreadable
+from recognition.camera.device_key import CameraKey
 from recognition.camera.liveness import LivenessPolicy
-from recognition.camera.outbox import Outbox
+from recognition.camera.sealed_store import CameraStoreUnreadable
 from recognition.camera.service import CameraService, CameraStats
 from recognition.camera.sinks import HttpSink, LocalSink, PunchSink
+from recognition.camera.stores import open_camera_stores
 from recognition.crypto import cipher_from_settings
 from recognition.engine import get_engine
 from recognition.errors import CameraUnavailable
@@ -51,26 +50,27 @@ def run(
     sink: PunchSink = (
         HttpSink(server, token=token) if server else LocalSink(cipher_from_settings(settings), actor=f"camera:{serial}")
     )
-    gallery_cache = GalleryCache(folder / "gallery.bin", camera_cipher(folder=folder, token=token if server else None))
+    key = CameraKey.for_camera(folder=folder, token=token if server else None)
     try:
-        gallery_cache.load()  # refuse to start on a copy this camera cannot read, before opening the source
-    except GalleryUnreadable as err:
-        console.print(f"[red]Lỗi:[/red] {err}")
+        stores = open_camera_stores(folder, key)  # refuse to start on stores it cannot read, before the source
+    except CameraStoreUnreadable as err:
+        console.print(f"[red]Lỗi:[/red] {err.message('vi')}\n({err.message('en')})")
         raise typer.Exit(2) from err
-    outbox = Outbox(folder / "outbox.sqlite3")
+    outbox = stores.outbox
     service = CameraService(
         serial=serial,
         engine=get_engine(),
         sink=sink,
         outbox=outbox,
         policy=policy,
-        gallery_cache=gallery_cache,
-        snapshot_dir=folder / "unknown",
-        attempts=AttemptQueue(folder / "attempts.sqlite3"),
+        gallery_cache=stores.gallery,
+        snapshots=stores.snapshots,
+        attempts=stores.attempts,
     )
     try:
         frames = FrameSource(source, realtime=realtime)
     except CameraUnavailable as err:
+        stores.close()
         console.print(f"[red]Lỗi:[/red] {err}")
         raise typer.Exit(2) from err
     try:
@@ -84,7 +84,7 @@ def run(
     finally:
         frames.close()
         pending, _ = outbox.counts()
-        outbox.close()
+        stores.close()
     _print(service.stats, pending)
 
 

@@ -6,22 +6,17 @@ import json
 import os
 from pathlib import Path
 
-from attendance.errors import AttendanceError
+from recognition.camera.sealed_store import CameraStoreUnreadable
 from recognition.crypto import TemplateCipher
 from recognition.errors import TemplateUnreadable
 from recognition.gallery import Gallery
 
 
-class GalleryUnreadable(AttendanceError):
+class GalleryUnreadable(CameraStoreUnreadable):
     """The gallery copy on disk exists but this camera's key cannot open it (token revoked or replaced)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"Không giải mã được bản sao danh sách khuôn mặt {path}: khoá của camera đã đổi (token thiết bị bị thu "
-            f"hồi hoặc thay mới). Xoá tệp này để tải lại từ máy chủ. (The gallery copy cannot be decrypted with "
-            f"this camera's key: its device token was revoked or replaced. Delete the file to download it again.)"
-        )
-        self.path = path
+        super().__init__("camera.gallery_unreadable", path)
 
 
 class GalleryCache:

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -22,6 +21,7 @@ from recognition.camera.landmark_gate import LandmarkGate
 from recognition.camera.liveness import LivenessGate, LivenessPolicy, LivenessVerdict, PassThroughGate
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.sinks import PunchSink
+from recognition.camera.snapshots import SnapshotFolder
 from recognition.camera.voting import UNKNOWN, Debouncer, Voter
 from recognition.cameras import CameraHealth
 from recognition.engine import FaceBox, FaceEngine
@@ -82,7 +82,7 @@ class CameraService:
         policy: FacePolicy,
         gallery_cache: GalleryCache | None = None,
         liveness: LivenessGate | None = None,
-        snapshot_dir: Path | None = None,
+        snapshots: SnapshotFolder | None = None,
         attempts: AttemptQueue | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -107,7 +107,7 @@ class CameraService:
         self._prompt_seen: dict[int, datetime] = {}
         self._prompt_sent: tuple[int | None, str | None] = (None, None)
         self._prompt_resend = datetime.min.replace(tzinfo=utcnow().tzinfo)
-        self.snapshot_dir = snapshot_dir
+        self.snapshots = snapshots
         self.clock = clock
         self.stats = CameraStats()
         self.voter = Voter(policy.camera_k, policy.camera_n)
@@ -367,17 +367,15 @@ class CameraService:
 
     def _keep_snapshot(self, at: datetime) -> None:
         limit = self.policy.unknown_snapshot_limit
-        if not limit or self.snapshot_dir is None or self._last_unknown is None or not self._last_unknown.size:
+        if not limit or self.snapshots is None or self._last_unknown is None or not self._last_unknown.size:
             return
-        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         crop = self._last_unknown
         scale = 96 / max(crop.shape[:2])
         if scale < 1:
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        name = self.snapshot_dir / f"unknown-{at.strftime('%Y%m%dT%H%M%S')}.jpg"
-        cv2.imwrite(str(name), cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
-        for old in sorted(self.snapshot_dir.glob("unknown-*.jpg"))[:-limit]:
-            old.unlink(missing_ok=True)
+        ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+        if ok:
+            self.snapshots.keep(at, jpeg.tobytes(), limit=limit)
 
     def _failed(self, error: str, now: datetime) -> None:
         self.stats.delivery_failures += 1

@@ -10,17 +10,19 @@ import pytest
 from recognition.camera import attempt_queue
 from recognition.camera.attempt_queue import AttemptQueue
 from recognition.camera.attempts import Attempt
+from recognition.camera.device_key import CameraKey
 
 pytestmark = pytest.mark.db_independent
+KEY = CameraKey.ephemeral()
 AT = datetime(2026, 11, 25, 0, 31, 5, tzinfo=UTC)
 
 
 def test_queued_decisions_survive_a_restart_and_leave_once_acknowledged(tmp_path: Path) -> None:
-    queue = AttemptQueue(tmp_path / "attempts.sqlite3")
+    queue = AttemptQueue(tmp_path / "attempts.sqlite3", key=KEY)
     decision = Attempt(AT, 7, "4401", 0.31, None, "punched", "blink", b"\xff\xd8face", b"\xff\xd8context")
     queue.add(decision)
     queue.close()
-    restarted = AttemptQueue(tmp_path / "attempts.sqlite3")
+    restarted = AttemptQueue(tmp_path / "attempts.sqlite3", key=KEY)
     [(row_id, again)] = restarted.pending()
     assert again == decision
     restarted.remove([row_id])

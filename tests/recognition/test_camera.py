@@ -22,11 +22,13 @@ from config.settings import FacePolicy
 from recognition import enrollment
 from recognition.camera.attempts import Attempt
 from recognition.camera.capture import FrameSource
+from recognition.camera.device_key import CameraKey
 from recognition.camera.gallery_cache import GalleryCache
 from recognition.camera.liveness import LivenessVerdict
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.service import CameraService
 from recognition.camera.sinks import HttpSink, LocalSink
+from recognition.camera.snapshots import SnapshotFolder
 from recognition.crypto import TemplateCipher, cipher_from_settings
 from recognition.engine import FaceBox, FaceEngine
 from recognition.gallery import Gallery
@@ -36,6 +38,7 @@ from tests.factories import make_staff
 from tests.recognition.liveness_sequences import hand_held
 
 FPS = 5
+CAMERA_KEY = CameraKey("dev_" + "k" * 43, origin="device-token")
 SIZE = (640, 480)
 
 
@@ -102,7 +105,7 @@ def test_clip_punches_obama_once_and_never_the_stranger(
     obama_id = _enroll_obama(session, faces_root, face_engine, face_policy)
     # The clip is made of still photos, which the liveness gate rightly refuses: this test is the pipeline's.
     policy = face_policy.model_copy(update={"unknown_snapshot_limit": 3, "liveness": "off"})
-    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(tmp_path / "outbox.sqlite3", key=CAMERA_KEY)
     cache = GalleryCache(tmp_path / "gallery.bin", TemplateCipher("camera key", purpose="camera-gallery"))
     service = CameraService(
         serial="CAM-DOOR",
@@ -111,7 +114,7 @@ def test_clip_punches_obama_once_and_never_the_stranger(
         outbox=outbox,
         policy=policy,
         gallery_cache=cache,
-        snapshot_dir=tmp_path / "unknown",
+        snapshots=SnapshotFolder(tmp_path / "unknown", CAMERA_KEY),
         clock=_Clock(),
     )
     source = FrameSource(str(clip))
@@ -120,7 +123,9 @@ def test_clip_punches_obama_once_and_never_the_stranger(
     assert stats.frames == 6 * FPS
     assert stats.punches_queued == 1 and stats.delivered == 1
     assert stats.unknown_events == 1
-    assert len(list((tmp_path / "unknown").glob("*.jpg"))) == 1
+    [snapshot] = service.snapshots.names() if service.snapshots else []
+    assert service.snapshots and service.snapshots.read(snapshot)[:2] == b"\xff\xd8"  # a JPEG, sealed on disk
+    assert not list((tmp_path / "unknown").glob("*.jpg"))
     session.expire_all()
     punches = session.exec(select(Punch)).all()
     assert [(p.staff_id, p.pin, p.source, p.device_serial) for p in punches] == [
@@ -164,7 +169,7 @@ def test_outbox_waits_for_the_server_and_delivers_once(
 ) -> None:
     staff = make_staff(session)
     session.commit()
-    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(tmp_path / "outbox.sqlite3", key=CAMERA_KEY)
     clock = _Clock()
     service = CameraService(
         serial="CAM-GATE",
@@ -213,7 +218,7 @@ def test_gallery_sync_and_heartbeat_over_http(
         serial="CAM-SYNC",
         engine=face_engine,
         sink=sink,
-        outbox=Outbox(tmp_path / "o.sqlite3"),
+        outbox=Outbox(tmp_path / "o.sqlite3", key=CAMERA_KEY),
         policy=face_policy,
         gallery_cache=cache,
     )
@@ -242,7 +247,7 @@ def test_gallery_sync_and_heartbeat_over_http(
         serial="CAM-SYNC",
         engine=face_engine,
         sink=sink,
-        outbox=Outbox(tmp_path / "p.sqlite3"),
+        outbox=Outbox(tmp_path / "p.sqlite3", key=CAMERA_KEY),
         policy=face_policy,
         gallery_cache=cache,
     )
@@ -296,7 +301,7 @@ def test_liveness_gate_sits_between_match_and_punch(
             serial="CAM-LIVE",
             engine=face_engine,
             sink=LocalSink(cipher_from_settings()),
-            outbox=Outbox(tmp_path / f"{name}.sqlite3"),
+            outbox=Outbox(tmp_path / f"{name}.sqlite3", key=CAMERA_KEY),
             policy=policy,
             liveness=gate,
         )
@@ -324,7 +329,7 @@ def test_a_photo_at_the_door_is_refused_in_enforce_and_flagged_in_observe(
         serial="CAM-SPOOF",
         engine=face_engine,
         sink=LocalSink(cipher_from_settings()),
-        outbox=Outbox(tmp_path / "outbox.sqlite3"),
+        outbox=Outbox(tmp_path / "outbox.sqlite3", key=CAMERA_KEY),
         policy=policy,
         clock=_Clock(),
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from attendance.models import Device, Punch
 from config.settings import FacePolicy
 from recognition import enrollment
+from recognition.camera.device_key import CameraKey
 from recognition.camera.outbox import Outbox, OutboxPunch
 from recognition.camera.service import CameraService
 from recognition.camera.sinks import HttpSink
@@ -34,7 +35,7 @@ def test_a_punch_the_server_refuses_for_good_is_set_aside_and_the_rest_flow(
         session: Session, base_url: str, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path) -> None:
     first, second = make_staff(session, pin="11"), make_staff(session, pin="12")
     session.commit()
-    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox = Outbox(tmp_path / "outbox.sqlite3", key=CameraKey.ephemeral())
     moment = datetime(2026, 12, 2, 0, 25, tzinfo=UTC)
     outbox.add(OutboxPunch("CAM-DOOR", "11", first.id, moment))
     # Queued by an older camera version for a person with no PIN and a 29-character code: the server

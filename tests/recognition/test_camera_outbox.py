@@ -3,6 +3,7 @@ person can be punched for. Real HTTP to the running app, real face_recognition o
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,3 +89,40 @@ def test_a_person_without_a_pin_can_be_punched_for_by_the_camera(
     assert gallery is not None
     [entry] = gallery.people
     assert entry.pin == f"staff-{person.id}" and len(entry.pin) <= 24
+
+
+def test_a_clear_outbox_is_sealed_at_start_and_delivered_exactly_once_across_restarts(
+        session: Session, base_url: str, face_engine: FaceEngine, face_policy: FacePolicy, tmp_path: Path) -> None:
+    staff = make_staff(session, pin="31")
+    session.commit()
+    token = device_token(session)
+    path = tmp_path / "outbox.sqlite3"
+    moment = datetime(2026, 12, 2, 0, 26, 9, tzinfo=UTC)
+    clear = sqlite3.connect(path)  # what the previous version left: one punch waiting, in clear
+    clear.executescript("CREATE TABLE outbox (id INTEGER PRIMARY KEY, device_serial TEXT NOT NULL, pin TEXT NOT"
+                        " NULL, staff_id INTEGER, device_time TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL,"
+                        " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, delivered_at TEXT)")
+    clear.execute("INSERT INTO outbox (device_serial, pin, staff_id, device_time, note, created_at)"
+                  " VALUES ('CAM-SEAL', '31', ?, ?, 'camera', ?)", (staff.id, moment.isoformat(), moment.isoformat()))
+    clear.commit()
+    clear.close()
+    key = CameraKey.for_camera(folder=tmp_path, token=token)
+
+    def camera(server: str) -> CameraService:
+        return CameraService(serial="CAM-SEAL", engine=face_engine, outbox=Outbox(path, key=key),
+                             policy=face_policy, sink=HttpSink(server, token=token, timeout=5))
+
+    down = camera("http://127.0.0.1:9")  # started while the server is away: sealed, kept
+    assert down.flush(force=True) == 0 and down.outbox.counts() == (1, 0)
+    down.outbox.close()
+    with sqlite3.connect(path) as sealed:  # converted: no column holds the PIN any more
+        assert "pin" not in {row[1] for row in sealed.execute("PRAGMA table_info(outbox)")}
+    up = camera(base_url)  # restarted, the server back
+    assert up.flush(force=True) == 1
+    up.outbox.close()
+    again = camera(base_url)  # restarted once more: nothing left to send
+    assert again.flush(force=True) == 0 and again.outbox.counts() == (0, 1)
+    again.outbox.close()
+    session.expire_all()
+    assert [(p.staff_id, p.punched_at) for p in session.exec(select(Punch).where(Punch.device_serial == "CAM-SEAL"))] \
+        == [(staff.id, moment)]

@@ -57,7 +57,7 @@ def _fill(folder: Path, key: CameraKey) -> None:
 
 def _assert_nothing_in_clear(raw: bytes) -> None:
     assert PIN.encode() not in raw
-    assert NAME.encode() not in raw and "Nguy".encode() not in raw
+    assert NAME.encode() not in raw and b"Nguy" not in raw
     assert ENCODING.tobytes()[:64] not in raw
     assert b"face-crop" not in raw
 

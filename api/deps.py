@@ -19,6 +19,7 @@ Callers authenticate with `Authorization: Bearer <token>` (a user's access token
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
@@ -34,6 +35,7 @@ from attendance.db import get_engine
 from attendance.models import Device, Staff, Unit
 from attendance.models import Request as LeaveRequest
 from config import Settings, get_settings
+from devices import binding
 
 MAX_ID = 2_147_483_647
 _oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -182,8 +184,17 @@ CurrentRequest = Annotated[LeaveRequest, Depends(get_current_request)]
 
 
 def client_address(request: Request) -> str:
-    """The caller's address as the server sees it (the throttle and the audit log key on it)."""
-    return (request.client.host if request.client else "unknown")[:100]
+    """The caller's address: the TCP peer, or, when that is a trusted proxy
+    (`TERMINALS__TRUSTED_PROXIES`), the client its X-Forwarded-For names. The throttle, the audit log and
+    the terminals' address binding all key on it; nobody else can choose it by writing a header."""
+    trusted = _trusted_proxies(get_settings().terminals.trusted_proxies)
+    peer = request.client.host if request.client else None
+    return (binding.client_address(peer, request.headers.getlist("x-forwarded-for"), trusted) or "unknown")[:100]
+
+
+@lru_cache(maxsize=8)
+def _trusted_proxies(text: str) -> tuple[binding.Network, ...]:
+    return tuple(binding.parse_networks(text))
 
 
 def _same_origin(request: Request) -> bool:

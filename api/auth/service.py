@@ -128,20 +128,26 @@ def authenticate(*, session: Session, username: str, password: str, client: str,
     SecondFactorRequired (the pages then ask for it on a second step)."""
     username = username.strip().lower()[:100]
     user = session.exec(select(User).where(User.username == username)).first()
-    if not _throttled_check(session, username, password, user, client, action="auth.login"):
+    # A right password for a two-factor account is not forgiven until its code is right too: otherwise
+    # every attempt would wipe the count its wrong code left, and the code could be guessed for ever.
+    second_step = user is not None and two_factor.enabled(user)
+    if not _throttled_check(session, username, password, user, client, action="auth.login", settle=not second_step):
         raise LoginFailed("wrong username or password")
     assert user is not None
-    if two_factor.enabled(user):
+    if second_step:
         if not otp:
             raise SecondFactorRequired(user)
-        complete_second_factor(session=session, user=user, code=otp, client=client)
+        # One attempt, one slot: the password's slot stands for the code sent with it.
+        complete_second_factor(session=session, user=user, code=otp, client=client, slot_taken=True)
         return user
     return _logged_in(session, user, client)
 
 
-def complete_second_factor(*, session: Session, user: User, code: str, client: str) -> User:
-    """The second step of a sign-in: the code must be right (throttled like a password)."""
-    if not two_factor.check_code(session=session, user=user, code=code, client=client):
+def complete_second_factor(*, session: Session, user: User, code: str, client: str,
+                           slot_taken: bool = False) -> User:
+    """The second step of a sign-in: the code must be right (throttled like a password; `slot_taken` when
+    the same request's password check already took this attempt's slot)."""
+    if not two_factor.check_code(session=session, user=user, code=code, client=client, slot_taken=slot_taken):
         _audit_now(cast(Engine, session.get_bind()), actor=f"user:{user.username}", action="auth.2fa_failed",
                    entity="user", entity_id=user.id, client=client)
         raise LoginFailed("wrong two-factor code")
@@ -256,8 +262,9 @@ def _device_principal(session: Session, token: str) -> Principal:
 
 
 def _throttled_check(session: Session, username: str, password: str, user: User | None, client: str, *,
-                     action: str) -> bool:
-    """Take a throttle slot, then check the password; failures and lockouts are audited at once."""
+                     action: str, settle: bool = True) -> bool:
+    """Take a throttle slot, then check the password; failures and lockouts are audited at once. A right
+    password gives the slot back unless `settle` is False (a second factor must follow)."""
     client = (client or "unknown")[:100]
     engine = cast(Engine, session.get_bind())
     verdict = throttle.take_slot(engine, username=username, client=client)
@@ -277,7 +284,8 @@ def _throttled_check(session: Session, username: str, password: str, user: User 
         _audit_now(engine, actor=f"user:{username}", action=f"{action}_failed", entity="user",
                    entity_id=user.id if user else None, client=client)
         return False
-    throttle.forgive(engine, username=username, client=client)
+    if settle:
+        throttle.forgive(engine, username=username, client=client)
     if new_hash:
         user.password_hash = new_hash
         session.add(user)

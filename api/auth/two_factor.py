@@ -67,8 +67,11 @@ def confirm_enrolment(*, session: Session, user: User, code: str, actor: str, cl
     """Turn two-factor sign-in on with a first valid code; returns the recovery codes (shown once)."""
     if user.totp_secret is None or enabled(user):
         raise Conflict("start the two-factor set-up first")
+    engine = cast(Engine, session.get_bind())
+    _take_slot(engine, user, client or "unknown")
     if not _accept_totp(user, code.strip().replace(" ", "")):
         raise InvalidInput("the code is wrong or expired")
+    throttle.forgive(engine, username=user.username, client=client or "unknown")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     user.recovery_codes = ",".join(_hash(c) for c in codes)
     user.totp_enabled_at = utcnow()
@@ -88,12 +91,12 @@ def disable(*, session: Session, user: User, actor: str, client: str | None) -> 
                  client=client)
 
 
-def check_code(*, session: Session, user: User, code: str, client: str) -> bool:
-    """A TOTP code or an unused recovery code (consumed); throttled like a password."""
+def check_code(*, session: Session, user: User, code: str, client: str, slot_taken: bool = False) -> bool:
+    """A TOTP code or an unused recovery code (consumed); throttled like a password (`slot_taken`: this
+    attempt's slot was taken by the password checked with it)."""
     engine = cast(Engine, session.get_bind())
-    verdict = throttle.take_slot(engine, username=user.username, client=client)
-    if not verdict.allowed:
-        raise throttle.TooManyAttempts("too many failed checks; try again later", verdict.retry_after)
+    if not slot_taken:
+        _take_slot(engine, user, client)
     typed = code.strip().replace(" ", "").lower()
     ok = False
     if user.totp_secret is not None and typed.isdigit():
@@ -112,6 +115,13 @@ def check_code(*, session: Session, user: User, code: str, client: str) -> bool:
     if ok:
         throttle.forgive(engine, username=user.username, client=client)
     return ok
+
+
+def _take_slot(engine: Engine, user: User, client: str) -> None:
+    """Every code check takes a slot of the password throttle (one count per account and address)."""
+    verdict = throttle.take_slot(engine, username=user.username, client=client[:100])
+    if not verdict.allowed:
+        raise throttle.TooManyAttempts("too many failed checks; try again later", verdict.retry_after)
 
 
 def _accept_totp(user: User, typed: str) -> bool:

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from api.auth.principal import Principal
 from api.auth.roles import Permission
 from api.auth.service import TwoFactorEnrolmentRequired
+from api.auth.throttle import TooManyAttempts
 from api.deps import OptionalUser
 from api.pages.i18n import language_of, translate
 from api.pages.validation import explain_validation
@@ -74,6 +75,10 @@ class PageRoute(APIRoute):
             except Forbidden as err:
                 return error_page(request, 403, translate("error.forbidden", language_of(request)),
                                   err.message(language_of(request)))
+            except TooManyAttempts as err:  # a password or code checked on any page: the login's answer
+                refused = error_page(request, 429, translate("login.too_many", language_of(request)))
+                refused.headers["Retry-After"] = str(err.retry_after)
+                return refused
             except NotFound as err:
                 return error_page(request, 404, translate("error.not_found", language_of(request)),
                                   err.message(language_of(request)))

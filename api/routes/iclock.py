@@ -14,10 +14,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SessionDep
+from api.deps import SessionDep, client_address
 from attendance.errors import UnknownDevice
 from attendance.models import Device
-from config import get_settings
 from devices import adms, binding
 from devices.attlog import decode_body
 from devices.push_batch import BATCHER
@@ -30,12 +29,6 @@ Action = Callable[[Device, binding.Verdict, str], str]
 
 def _text(body: str, status: int = 200) -> PlainTextResponse:
     return PlainTextResponse(body, status_code=status)
-
-
-def _address(request: Request) -> str:
-    trusted = binding.parse_networks(get_settings().terminals.trusted_proxies)
-    return binding.client_address(request.client.host if request.client else None,
-                                  request.headers.getlist("x-forwarded-for"), trusted)
 
 
 def _with_device(session: SessionDep, serial: str | None, address: str, action: Action) -> PlainTextResponse:
@@ -54,7 +47,7 @@ def _with_device(session: SessionDep, serial: str | None, address: str, action: 
 @router.get("/cdata")
 def handshake(request: Request, session: SessionDep, serial: str | None = Query(None, alias="SN")) -> PlainTextResponse:
     """The terminal asks for its options when it starts."""
-    return _with_device(session, serial, _address(request), lambda d, v, a: adms.handshake(session=session, device=d))
+    return _with_device(session, serial, client_address(request), lambda d, v, a: adms.handshake(session=session, device=d))
 
 
 @router.post("/cdata")
@@ -82,14 +75,14 @@ async def upload(
                                        batcher=BATCHER).reply()
         return adms.receive_operlog(session=session, device=device, body=body, stamp=stamp).reply()
 
-    return await run_in_threadpool(_with_device, session, serial, _address(request), receive)
+    return await run_in_threadpool(_with_device, session, serial, client_address(request), receive)
 
 
 @router.get("/getrequest")
 def getrequest(request: Request, session: SessionDep,
                serial: str | None = Query(None, alias="SN")) -> PlainTextResponse:
     """Queued commands for the terminal, or OK (never to an unconfirmed address: they carry names and PINs)."""
-    return _with_device(session, serial, _address(request), lambda d, v, a: (
+    return _with_device(session, serial, client_address(request), lambda d, v, a: (
         adms.next_commands(session=session, device=d) if v is binding.Verdict.ALLOW else "OK"))
 
 
@@ -104,9 +97,9 @@ async def devicecmd(request: Request, session: SessionDep,
             adms.command_results(session=session, device=device, body=body)
         return "OK"
 
-    return await run_in_threadpool(_with_device, session, serial, _address(request), results)
+    return await run_in_threadpool(_with_device, session, serial, client_address(request), results)
 
 
 @router.get("/ping")
 def ping(request: Request, session: SessionDep, serial: str | None = Query(None, alias="SN")) -> PlainTextResponse:
-    return _with_device(session, serial, _address(request), lambda d, v, a: "OK")
+    return _with_device(session, serial, client_address(request), lambda d, v, a: "OK")

@@ -10,13 +10,26 @@ from functools import lru_cache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+# Argon2id at one of OWASP's minimum profiles (Password Storage Cheat Sheet: m=19 MiB, t=2, p=1). The
+# profiles are of equal strength, and this one costs the least CPU per check (m x t = 38 MiB-passes,
+# about 25 ms on one core of the development machine): with the check bounded to one per core, ten
+# people logging in at once on two cores wait about five checks. One lane, because the lanes would
+# compete with the other logins for the same cores. Parameters are stored in each hash, so a hash made
+# with others (older or stronger) is re-made with these at its next right password (verify_and_update).
+ARGON2_MEMORY_KIB = 19_456
+ARGON2_TIME_COST = 2
+ARGON2_LANES = 1
+
 
 @lru_cache
 def _hasher() -> PasswordHash:
-    # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a login stays well under a
-    # second on a small shared server. Parameters are stored in each hash, so raising them later
-    # upgrades old hashes at the next login (verify_and_update).
-    return PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19_456, parallelism=1),))
+    return PasswordHash((Argon2Hasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB,
+                                      parallelism=ARGON2_LANES),))
+
+
+def argon2_profile() -> str:
+    """The parameters new hashes get, for figures and logs."""
+    return f"Argon2id m={ARGON2_MEMORY_KIB // 1024} MiB, t={ARGON2_TIME_COST}, p={ARGON2_LANES}"
 
 
 # Argon2 runs outside the GIL, so the thread pool would start one hash per waiting login: on a small

@@ -15,6 +15,9 @@ from attendance.models import AuditEntry
 from attendance.timeutil import utcnow
 from config import Settings, get_settings
 from config.secret import secret_path
+from recognition.camera.device_key import CameraKey
+from recognition.camera.outbox import OutboxPunch
+from recognition.camera.stores import open_camera_stores
 from recognition.crypto import TemplateCipher
 from recognition.models import FaceConsent, FaceTemplate
 from tests.api.conftest import Office
@@ -33,6 +36,11 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
                              created_at=utcnow()))
     seed = two_factor.start_enrolment(session=session, user=office.users["head"]).secret
     session.commit()
+    # An in-process camera's stores: sealed with its own key, so rotating the service's leaves them readable.
+    camera_folder = default_install / "camera" / "CAM-IN"
+    stores = open_camera_stores(camera_folder, CameraKey.for_camera(folder=camera_folder, token=None))
+    stores.outbox.add(OutboxPunch("CAM-IN", "4401", office.clerk.id, utcnow()))
+    stores.close()
     before = client.get("/api/auth/me", headers=office.headers["head"])
     assert before.status_code == 200
 
@@ -49,5 +57,8 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
     assert client.get("/api/auth/me", headers=office.headers["head"]).status_code == 401
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "secret.rotate")).one()
     assert all(row.ended_at is not None for row in session.exec(select(AuthSession)))
+    reopened = open_camera_stores(camera_folder, CameraKey.for_camera(folder=camera_folder, token=None))
+    assert [p.pin for p in reopened.outbox.pending()] == ["4401"]
+    reopened.close()
     head = session.get(User, office.users["head"].id)
     assert head is not None and (two_factor.pending_enrolment(head) or pytest.fail("no seed")).secret == seed

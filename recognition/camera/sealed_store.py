@@ -65,6 +65,10 @@ def open_memory(schema: str) -> sqlite3.Connection:
     return db
 
 
+def table_columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
 def _convert_if_clear(path: Path, key: CameraKey, *, name: str, schema: str,
                       is_clear: Callable[[sqlite3.Connection], bool], convert: Converter) -> None:
     old = sqlite3.connect(path, isolation_level=None)
@@ -116,6 +120,3 @@ def _fsync_dir(folder: Path) -> None:
         finally:
             os.close(fd)
 
-
-def table_columns(db: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}

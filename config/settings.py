@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -75,6 +76,18 @@ class TerminalPolicy(BaseModel):
     silent_intervals: int = Field(3, ge=1, description="a pull terminal is silent after this many poll intervals")
     push_silent_minutes: int = Field(10, ge=1, description="a push terminal (or camera) is silent after this long")
     log_full_ratio: float = Field(0.9, gt=0, le=1, description="a log this full raises an alert")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        # Every request's client address reads this: a typo must stop the start, not fail each login.
+        for part in value.replace(";", ",").replace(" ", ",").split(","):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError as err:
+                    raise ValueError(f"not an IP address or network: {part[:60]!r}") from err
+        return value
 
 
 class Settings(BaseSettings):

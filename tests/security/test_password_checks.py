@@ -155,3 +155,13 @@ def test_an_older_hash_is_upgraded_at_the_next_successful_login(client: TestClie
     session.refresh(user)
     assert user.password_hash != old and "$m=19456,t=2,p=1$" in user.password_hash
     assert client.post("/api/auth/login", json={"username": "head", "password": PASSWORD}).status_code == 200
+
+
+def test_a_mistyped_trusted_proxy_stops_the_start_instead_of_every_login() -> None:
+    from pydantic import ValidationError
+
+    from config.settings import TerminalPolicy
+
+    assert TerminalPolicy(trusted_proxies="10.0.0.0/8, 172.30.0.10").trusted_proxies
+    with pytest.raises(ValidationError, match="not an IP address or network"):
+        TerminalPolicy(trusted_proxies="172.30.0.10, ngin.x")

@@ -117,6 +117,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.pin_digits": ("Mã chấm công (PIN) phải là chữ số: “{value}”.", "PIN must be digits: {value!r}"),
     "import.bad_date": ("Ngày không hợp lệ (dd/mm/yyyy): “{value}”.",
                         "not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}"),
+    "fingerprints.no_consent": ("Cán bộ này chưa đồng ý cho lưu vân tay (mã số {staff_id}).",
+                                "staff member {staff_id} has no fingerprint consent in force"),
+    "sealed.unreadable": ("Không giải mã được dữ liệu sinh trắc (sai khoá hoặc dữ liệu bị sửa).",
+                          "biometric data cannot be decrypted (wrong key or altered data)"),
 }
 
 MESSAGES.update(REQUEST_MESSAGES)

@@ -23,6 +23,7 @@ MODEL_MODULES = ("attendance.models",)
 OPTIONAL_MODEL_MODULES = (
     "attendance.reports.models",
     "devices.models",
+    "devices.fingerprints.models",
     "recognition.models",
     "api.auth.models",
     "api.notify.models",

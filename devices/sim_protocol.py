@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from devices import zkfinger
 from devices import zkproto as zk
 from devices.simulator import SimTerminal
 from devices.zkproto import Packet, RawPunch
@@ -36,6 +37,8 @@ class SimSession:
         self.buffer: bytes = b""
         self.buffer_is_punches = False
         self.live = False
+        self.incoming: bytearray | None = None  # a buffer the client is sending (PREPARE_DATA/DATA)
+        self.incoming_size = 0
 
     def handle(self, packet: Packet) -> Reply:
         """Answer one client packet (an empty Reply means: say nothing)."""
@@ -110,6 +113,8 @@ class SimSession:
             self.buffer, self.buffer_is_punches = self.terminal.users_buffer(), False
         elif command == zk.CMD_ATTLOG_RRQ:
             self.buffer, self.buffer_is_punches = self.terminal.punches_buffer(), True
+        elif command == zkfinger.CMD_DB_RRQ and _fct == zkfinger.FCT_FINGERTMP:
+            self.buffer, self.buffer_is_punches = self.terminal.templates_buffer(), False
         else:
             return self._reply(packet, zk.CMD_ACK_ERROR)
         with self.terminal.lock:
@@ -160,9 +165,65 @@ class SimSession:
 
     def _delete_user(self, packet: Packet) -> Reply:
         (uid,) = struct.unpack("<h", packet.payload[:2])
-        with self.terminal.lock:
-            self.terminal.users.pop(uid, None)
+        self.terminal.delete_user(uid)
         return self._ok(packet)
+
+    # --- fingerprint templates ----------------------------------------------------------------
+    def _prepare_data(self, packet: Packet) -> Reply:
+        if len(packet.payload) < 4:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        self.incoming, self.incoming_size = bytearray(), struct.unpack("<I", packet.payload[:4])[0]
+        return self._ok(packet)
+
+    def _data(self, packet: Packet) -> Reply:
+        if self.incoming is None or len(self.incoming) + len(packet.payload) > self.incoming_size:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        self.incoming += packet.payload
+        return self._ok(packet)
+
+    def _free_data(self, packet: Packet) -> Reply:
+        self.incoming = None
+        return self._ok(packet)
+
+    def _save_templates(self, packet: Packet) -> Reply:
+        term = self.terminal
+        if self.incoming is None or len(self.incoming) != self.incoming_size:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        try:
+            users, fingers = zkfinger.unpack_save(bytes(self.incoming), term.config.user_format)
+        except (ValueError, struct.error):
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        finally:
+            self.incoming = None
+        with term.lock:
+            for user in users:
+                for uid, other in list(term.users.items()):
+                    if other.user_id == user.user_id and uid != user.uid:
+                        term.delete_user(uid)
+                term.users[user.uid] = user
+            for finger in fingers:
+                term.templates[(finger.uid, finger.finger)] = finger
+        return self._ok(packet)
+
+    def _get_template(self, packet: Packet) -> Reply:
+        uid, finger = struct.unpack("<hb", packet.payload[:3])
+        with self.terminal.lock:
+            record = self.terminal.templates.get((uid, finger))
+        if record is None:
+            return self._reply(packet, zk.CMD_ACK_ERROR)
+        # Firmware ends the template with one extra byte, which pyzk drops.
+        return self._reply(packet, zk.CMD_DATA, record.template + b"\x00")
+
+    def _delete_template(self, packet: Packet) -> Reply:
+        if packet.command == zkfinger.CMD_DELETE_USERTEMP_BY_ID:
+            user_id, finger = struct.unpack("<24sB", packet.payload[:25])
+            user = self.terminal.user_by_id(user_id.split(b"\x00")[0].decode(errors="replace"))
+            uid = user.uid if user else -1
+        else:
+            uid, finger = struct.unpack("<hb", packet.payload[:3])
+        with self.terminal.lock:
+            found = self.terminal.templates.pop((uid, finger), None)
+        return self._ok(packet) if found else self._reply(packet, zk.CMD_ACK_ERROR)
 
     def _set_time(self, packet: Packet) -> Reply:
         try:
@@ -184,6 +245,7 @@ class SimSession:
     def _clear_all(self, packet: Packet) -> Reply:
         with self.terminal.lock:
             self.terminal.users.clear()
+            self.terminal.templates.clear()
             self.terminal.punches.clear()
         return self._ok(packet)
 
@@ -199,7 +261,13 @@ _HANDLERS: dict[int, Callable[[SimSession, Packet], Reply]] = {
     zk.CMD_GET_FREE_SIZES: lambda s, p: s._ok(p, s.terminal.sizes()),
     zk.CMD_PREPARE_BUFFER: SimSession._prepare_buffer,
     zk.CMD_READ_BUFFER: SimSession._read_buffer,
-    zk.CMD_FREE_DATA: lambda s, p: s._ok(p),
+    zk.CMD_FREE_DATA: SimSession._free_data,
+    zk.CMD_PREPARE_DATA: SimSession._prepare_data,
+    zk.CMD_DATA: SimSession._data,
+    zkfinger.CMD_SAVE_USERTEMPS: SimSession._save_templates,
+    zkfinger.CMD_GET_USERTEMP: SimSession._get_template,
+    zkfinger.CMD_DELETE_USERTEMP: SimSession._delete_template,
+    zkfinger.CMD_DELETE_USERTEMP_BY_ID: SimSession._delete_template,
     zk.CMD_GET_TIME: lambda s, p: s._ok(p, struct.pack("<I", zk.encode_time(s.terminal.now()))),
     zk.CMD_SET_TIME: SimSession._set_time,
     zk.CMD_USER_WRQ: SimSession._set_user,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from devices import zkfinger
 from devices import zkproto as zk
 from devices.zkproto import RawPunch, RawUser
 
@@ -68,11 +69,13 @@ class SimTerminal:
         self.faults = faults or Faults()
         self.users: dict[int, RawUser] = {}
         self.punches: list[RawPunch] = []
+        self.templates: dict[tuple[int, int], zkfinger.RawFinger] = {}  # (uid, finger) -> template
         self.enabled = True
         self.stats = Stats()
         self.lock = threading.RLock()
         self._held: list[RawPunch] = []  # punches made while disabled wait for enable
         self._listeners: list[Callable[[RawPunch], None]] = []
+        self._enrol_listeners: list[Callable[[str, zkfinger.RawFinger], None]] = []
         self._clock_offset = timedelta(seconds=self.config.drift_seconds)
 
     # --- clock ------------------------------------------------------------------------------
@@ -103,6 +106,33 @@ class SimTerminal:
     def user_by_id(self, user_id: str) -> RawUser | None:
         with self.lock:
             return next((u for u in self.users.values() if u.user_id == str(user_id)), None)
+
+    def enroll_finger(self, user_id: str, finger: int, template: bytes, valid: int = 1) -> zkfinger.RawFinger:
+        """Someone enrolls a finger at this terminal (replacing that finger's old template)."""
+        with self.lock:
+            user = self.user_by_id(user_id) or self.add_user(user_id)
+            record = zkfinger.RawFinger(user.uid, finger, bytes(template), valid)
+            self.templates[(user.uid, finger)] = record
+        for listener in list(self._enrol_listeners):
+            listener(user.user_id, record)
+        return record
+
+    def fingers_of(self, user_id: str) -> dict[int, bytes]:
+        """finger -> template bytes held for `user_id`."""
+        with self.lock:
+            user = self.user_by_id(user_id)
+            return {f: t.template for (uid, f), t in self.templates.items() if user and uid == user.uid}
+
+    def delete_user(self, uid: int) -> None:
+        """A user and their fingers leave the terminal together, as on real firmware."""
+        with self.lock:
+            self.users.pop(uid, None)
+            for key in [k for k in self.templates if k[0] == uid]:
+                del self.templates[key]
+
+    def templates_buffer(self) -> bytes:
+        with self.lock:
+            return zkfinger.pack_templates([self.templates[k] for k in sorted(self.templates)])
 
     def add_punch(self, user_id: str, when: datetime | None = None, status: int = 0, punch: int = 1) -> RawPunch:
         """Someone punches now (or at `when`, device-local): stored, and sent to live listeners."""
@@ -143,6 +173,10 @@ class SimTerminal:
         for record in held if enabled else ():
             self.add_raw_punch(record.user_id, record.time, record.status, record.punch)
 
+    def on_enrolment(self, listener: Callable[[str, zkfinger.RawFinger], None]) -> None:
+        """Called with (PIN, finger) after each enrolment at the terminal (the push mode uploads it)."""
+        self._enrol_listeners.append(listener)
+
     def subscribe(self, listener: Callable[[RawPunch], None]) -> None:
         with self.lock:
             self._listeners.append(listener)
@@ -178,12 +212,13 @@ class SimTerminal:
         with self.lock:
             fields = [0] * 20
             fields[4] = len(self.users)
+            fields[6] = len(self.templates)
             fields[8] = len(self.punches)
             fields[12] = sum(1 for u in self.users.values() if u.card)
             fields[14] = 10 * self.config.user_capacity
             fields[15] = self.config.user_capacity
             fields[16] = self.config.record_capacity
-            fields[17] = fields[14]
+            fields[17] = fields[14] - len(self.templates)
             fields[18] = self.config.user_capacity - len(self.users)
             fields[19] = self.config.record_capacity - len(self.punches)
         return struct.pack("<20i", *fields) + struct.pack("<3i", 0, 0, 0)

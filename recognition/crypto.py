@@ -1,43 +1,21 @@
-"""Templates encrypted at rest: AES-256-GCM with a key derived (HKDF-SHA256) from the service secret."""
+"""Face templates encrypted at rest, through the service's one sealing (attendance.sealing)."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from attendance.sealing import Sealer
 from config import Settings, get_settings
 from recognition.errors import TemplateUnreadable
 
-_VERSION = b"\x01"
-_NONCE_BYTES = 12
 
+class TemplateCipher(Sealer):
+    """Face templates, photos and evidence: the shared sealing with its own errors and encodings."""
 
-class TemplateCipher:
-    """Seals bytes bound to a context (e.g. the owner's id), so rows cannot be swapped between people."""
+    error = TemplateUnreadable
 
     def __init__(self, secret_key: str, *, purpose: str = "face-templates") -> None:
-        kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"attendance.recognition.v1", info=purpose.encode())
-        self._aead = AESGCM(kdf.derive(secret_key.encode()))
-
-    def seal(self, plaintext: bytes, *, context: str) -> bytes:
-        """version byte + random nonce + ciphertext and tag."""
-        nonce = os.urandom(_NONCE_BYTES)
-        return _VERSION + nonce + self._aead.encrypt(nonce, plaintext, context.encode())
-
-    def open(self, token: bytes, *, context: str) -> bytes:
-        """The plaintext, or TemplateUnreadable if the key, context or bytes are wrong."""
-        if len(token) < 1 + _NONCE_BYTES + 16 or token[:1] != _VERSION:
-            raise TemplateUnreadable("unknown template format")
-        nonce, body = token[1 : 1 + _NONCE_BYTES], token[1 + _NONCE_BYTES :]
-        try:
-            return self._aead.decrypt(nonce, body, context.encode())
-        except InvalidTag as err:
-            raise TemplateUnreadable("template cannot be decrypted (wrong key or altered data)") from err
+        super().__init__(secret_key, purpose=purpose)
 
     def seal_encoding(self, encoding: np.ndarray, *, staff_id: int) -> bytes:
         return self.seal(np.asarray(encoding, dtype="<f4").tobytes(), context=f"staff:{staff_id}")

@@ -7,6 +7,8 @@ an extra command (`96\\nC:999:CLEAR LOG`). Every value is checked here, whoever 
 
 from __future__ import annotations
 
+import base64
+
 from attendance.terminal_values import has_control, is_valid_pin
 from devices.errors import BadDeviceInput
 
@@ -39,8 +41,29 @@ def user_delete(*, pin: str) -> str:
     return f"DATA DELETE USERINFO PIN={_pin(pin)}"
 
 
+# A fingerprint template (up to ~2 KB, base64 in the line) fits with room to spare.
+COMMAND_MAX = 8000
+
+
+def finger_update(*, pin: str, finger: int, template: bytes, valid: int, biodata: bool) -> str:
+    """Put one finger's template on the terminal (FINGERTMP, or BIODATA on push protocol 2.x firmware)."""
+    if not 0 <= finger <= 9:
+        raise BadDeviceInput(f"số ngón tay phải từ 0 đến 9, không phải {finger}")
+    tmp = base64.b64encode(template).decode()
+    if biodata:
+        return (f"DATA UPDATE BIODATA Pin={_pin(pin)}\tNo={finger}\tIndex=0\tValid={1 if valid else 0}\t"
+                f"Duress={1 if valid == 3 else 0}\tType=1\tMajorVer=10\tMinorVer=0\tFormat=0\tTmp={tmp}")
+    return f"DATA UPDATE FINGERTMP PIN={_pin(pin)}\tFID={finger}\tSize={len(tmp)}\tValid={valid}\tTMP={tmp}"
+
+
+def finger_delete(*, pin: str, finger: int, biodata: bool) -> str:
+    if biodata:
+        return f"DATA DELETE BIODATA Pin={_pin(pin)}\tType=1\tNo={finger}"
+    return f"DATA DELETE FINGERTMP PIN={_pin(pin)}\tFID={finger}"
+
+
 def check_line(command: str) -> str:
     """A whole command as queued: one line, no control characters except the field tabs."""
-    if not command or has_control(command.replace("\t", "")) or len(command) > 2000:
+    if not command or has_control(command.replace("\t", "")) or len(command) > COMMAND_MAX:
         raise BadDeviceInput("lệnh gửi tới máy phải là một dòng, không chứa ký tự điều khiển")
     return command

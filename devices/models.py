@@ -24,6 +24,7 @@ class DeviceSyncState(SQLModel, table=True):
                                            description="hash of the newest records when last fully ingested")
     attlog_stamp: str | None = Field(default=None, max_length=32)
     operlog_stamp: str | None = Field(default=None, max_length=32)
+    biodata: bool = Field(default=False, description="push: the terminal uploads BIODATA lines, so it is sent them")
 
 
 class CommandStatus(StrEnum):
@@ -40,7 +41,7 @@ class DeviceCommand(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="devices.id", index=True)
-    command: str = Field(max_length=2000)
+    command: str = Field(max_length=8000)
     status: str = Field(default=CommandStatus.QUEUED, max_length=8, index=True)
     return_code: int | None = None
     attempts: int = Field(default=0, description="how many times it was sent without a confirmation")

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from zk import ZK
 from zk.exception import ZKErrorConnection, ZKErrorResponse, ZKNetworkError
 
-from devices import zkproto
+from devices import zkfinger, zkproto
 from devices.errors import BadDeviceInput, DeviceAuthFailed, DeviceProtocolError, DeviceUnreachable
-from devices.terminal import TerminalParams, TerminalPunch, TerminalStatus, TerminalUser
+from devices.terminal import TerminalFinger, TerminalParams, TerminalPunch, TerminalStatus, TerminalUser
 
 T = TypeVar("T")
 
@@ -132,6 +132,43 @@ class PyzkTerminal:
 
     def delete_user(self, uid: int) -> None:
         self._call(lambda: self._zk.delete_user(uid=uid))
+
+    def read_templates(self) -> list[TerminalFinger]:
+        """Every fingerprint template on the terminal, in one buffered read (pyzk's get_templates)."""
+        # Read and parsed here like users: pyzk's get_templates loops forever on a short record.
+        self._call(self._zk.read_sizes)
+        if self._zk.fingers == 0:
+            return []
+        data = self._read_buffer(zkfinger.CMD_DB_RRQ, zkfinger.FCT_FINGERTMP)
+        raws = self._guard(lambda: zkfinger.unpack_templates(data))
+        return [TerminalFinger(r.uid, r.finger, r.template, r.valid) for r in raws]
+
+    def write_templates(self, batch: list[tuple[TerminalUser, list[TerminalFinger]]]) -> None:
+        """Write users with their fingers, many users per buffer (one PREPARE_DATA, one save command).
+
+        pyzk 0.9's save_user_template sends one user per buffer and, given a user id, reads the
+        whole user list first; the terminal's save command takes many users in one buffer (pyzk
+        master's HR_save_usertemplates), which spares a round trip per person.
+        """
+        if not batch:
+            return
+        if not self.user_format:
+            self.read_users()
+            self.user_format = self.user_format or 72
+        raws = [(zkproto.RawUser(u.uid, u.pin, ascii_name(u.name)[:8 if self.user_format == 28 else 24], u.privilege,
+                                 u.password, int(u.card or 0)),
+                 [zkfinger.RawFinger(u.uid, f.finger, f.template, f.valid) for f in fingers]) for u, fingers in batch]
+        buffer = self._guard(lambda: zkfinger.pack_save(raws, self.user_format))
+        zk: Any = self._zk
+        self._call(lambda: zk._send_with_buffer(buffer))
+        reply = self._call(lambda: zk._ZK__send_command(zkfinger.CMD_SAVE_USERTEMPS, zkfinger.SAVE_ARGS))
+        if not reply.get("status"):
+            raise DeviceProtocolError(f"{self.where}: máy không lưu được mẫu vân tay")
+        self._call(self._zk.refresh_data)
+
+    def delete_template(self, uid: int, finger: int) -> None:
+        # By uid: pyzk 0.9's delete by user_id over TCP packs a str and raises struct.error.
+        self._call(lambda: self._zk.delete_user_template(uid=uid, temp_id=finger))
 
     def set_time(self, device_time: datetime) -> None:
         self._call(lambda: self._zk.set_time(device_time))

@@ -1,0 +1,147 @@
+"""Making a terminal hold exactly the fingers of its people who consented, and nobody else's.
+
+Pull terminals are read back and written in batches (many users per save buffer); push terminals
+are sent queued DATA UPDATE/DELETE commands, and a finger counts as held once the terminal's
+reply confirms it (`confirm`). Fingers of PINs the service does not know are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from attendance import audit
+from attendance.models import Device, Staff
+from attendance.sealing import Sealer
+from attendance.timeutil import utcnow
+from devices import commands, health
+from devices.fingerprints import holdings, store
+from devices.fingerprints.models import FingerprintTemplate, TerminalFingerprint
+from devices.models import CommandStatus, DeviceCommand
+from devices.sync import staff_for_device
+from devices.terminal import Terminal, TerminalFinger, TerminalUser
+
+USERS_PER_BUFFER = 100
+
+
+@dataclass(slots=True)
+class Distribution:
+    written: list[str] = field(default_factory=list)  # "PIN/finger" written (pull) or queued (push)
+    removed: list[str] = field(default_factory=list)
+    missing_user: list[str] = field(default_factory=list)  # not on the terminal yet: user sync first
+
+
+def _people(session: Session, device: Device, today: date) -> tuple[dict[int, Staff], dict[int, Staff],
+                                                                      dict[tuple[int, int], FingerprintTemplate]]:
+    """(employed people with consent, everyone else of the terminal's people, their stored fingers)."""
+    wanted, left = staff_for_device(session=session, device=device, today=today)
+    consent = store.consenting(session, {s.id or 0 for s in wanted})
+    keep = {s.id or 0: s for s in wanted if (s.id or 0) in consent}
+    drop = {s.id or 0: s for s in wanted + left if (s.id or 0) not in keep}
+    return keep, drop, store.current(session, set(keep))
+
+
+def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sealer, actor: str, today: date,
+              dry_run: bool = False) -> Distribution:
+    """Write missing or outdated fingers to a pull terminal and delete those that must go."""
+    keep, drop, stored = _people(session, device, today)
+    users = {u.pin: u for u in terminal.read_users()}
+    by_uid = {u.uid: u.pin for u in users.values()}
+    on_terminal = {(by_uid.get(f.uid, ""), f.finger): f for f in terminal.read_templates()}
+    held = holdings.of_device(session, device.id or 0)
+    result = Distribution()
+    batch: dict[str, list[TerminalFinger]] = {}
+    versions: list[tuple[int, int, int]] = []
+    for (staff_id, finger), row in sorted(stored.items()):
+        pin = keep[staff_id].pin or ""
+        user = users.get(pin)
+        if user is None:
+            if pin not in result.missing_user:
+                result.missing_user.append(pin)
+            continue
+        template = store.open_template(row, seal)
+        current = on_terminal.get((pin, finger))
+        if current is not None and current.template == template:
+            continue
+        batch.setdefault(pin, []).append(TerminalFinger(user.uid, finger, template, row.valid))
+        versions.append((staff_id, finger, row.version))
+        result.written.append(f"{pin}/{finger}")
+    drop_pins = {s.pin: s.id or 0 for s in drop.values()}
+    removals = [(f, drop_pins[pin]) for (pin, _), f in on_terminal.items() if pin in drop_pins]
+    result.removed = [f"{by_uid[f.uid]}/{f.finger}" for f, _ in removals]
+    if dry_run:
+        return result
+    pins = list(batch)
+    for start in range(0, len(pins), USERS_PER_BUFFER):
+        terminal.write_templates([(users[p], batch[p]) for p in pins[start : start + USERS_PER_BUFFER]])
+    for staff_id, finger, version in versions:
+        holdings.note(session, held, device_id=device.id or 0, staff_id=staff_id, finger=finger, version=version,
+                      confirmed=True)
+    for f, staff_id in removals:
+        terminal.delete_template(f.uid, f.finger)
+        holdings.forget(session, held, device_id=device.id or 0, staff_id=staff_id, finger=f.finger)
+    _audit(session, device, actor, result)
+    return result
+
+
+def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, today: date,
+              dry_run: bool = False) -> Distribution:
+    """Queue DATA UPDATE/DELETE commands so a push terminal comes to hold the right fingers."""
+    keep, drop, stored = _people(session, device, today)
+    biodata = health.sync_state(session=session, device_id=device.id or 0).biodata
+    held = holdings.of_device(session, device.id or 0)
+    result = Distribution()
+    plan: list[tuple[int, int, int, str]] = []  # staff id, finger, version (-1: delete), command
+    for (staff_id, finger), row in sorted(stored.items()):
+        mine = held.get((staff_id, finger))
+        if mine is not None and mine.version == row.version and (mine.confirmed or mine.command_id):
+            continue
+        pin = keep[staff_id].pin or ""
+        plan.append((staff_id, finger, row.version, commands.finger_update(
+            pin=pin, finger=finger, template=store.open_template(row, seal), valid=row.valid, biodata=biodata)))
+        result.written.append(f"{pin}/{finger}")
+    for (staff_id, finger), mine in sorted(held.items()):
+        person = drop.get(staff_id)
+        if person is None or (mine.version == -1 and mine.command_id):
+            continue
+        plan.append((staff_id, finger, -1, commands.finger_delete(pin=person.pin or "", finger=finger,
+                                                                    biodata=biodata)))
+        result.removed.append(f"{person.pin}/{finger}")
+    if dry_run:
+        return result
+    for staff_id, finger, version, line in plan:
+        entry = DeviceCommand(device_id=device.id or 0, command=commands.check_line(line), created_by=actor,
+                              created_at=utcnow())
+        session.add(entry)
+        session.flush()
+        holdings.note(session, held, device_id=device.id or 0, staff_id=staff_id, finger=finger, version=version,
+                      confirmed=False, command_id=entry.id)
+    _audit(session, device, actor, result, queued=True)
+    return result
+
+
+def confirm(*, session: Session, command: DeviceCommand) -> None:
+    """A push terminal answered a finger command: the finger is held (or gone), or will be sent again."""
+    row = session.exec(select(TerminalFingerprint).where(TerminalFingerprint.device_id == command.device_id,
+                                                         TerminalFingerprint.command_id == command.id)).first()
+    if row is None:
+        return
+    if command.status == CommandStatus.DONE:
+        if row.version == -1:
+            session.delete(row)
+            return
+        row.confirmed, row.command_id = True, None
+    else:
+        row.command_id, row.confirmed = None, False
+        row.version = -1 if row.version == -1 else 0
+    session.add(row)
+
+
+def _audit(session: Session, device: Device, actor: str, result: Distribution, *, queued: bool = False) -> None:
+    if result.written or result.removed:
+        audit.record(session=session, actor=actor, action="fingerprints.queue" if queued else "fingerprints.write",
+                     entity="device", entity_id=device.id,
+                     after={"written": result.written, "removed": result.removed})
+    session.flush()

@@ -8,7 +8,7 @@ with them) and its fingers. Push terminals upload enrolments themselves (`push.r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,16 +55,20 @@ class TemplateSyncReport:
         return text
 
 
-def leased_opener(engine: Engine, holder: str) -> TerminalOpener:
-    """Open a pull terminal under its lease, so no poller talks to it meanwhile."""
+@contextmanager
+def leases(engine: Engine, devices: list[Device], holder: str) -> Iterator[None]:
+    """Hold the leases of every pull terminal of a run (taken before the run's session writes)."""
+    with ExitStack() as stack:
+        for device in devices:
+            if device.kind != DeviceKind.ZK_PUSH:
+                stack.enter_context(lease.held(engine=engine, device_id=device.id or 0, holder=holder))
+        yield
 
-    @contextmanager
-    def open_terminal(device: Device) -> Iterator[Terminal]:
-        with lease.held(engine=engine, device_id=device.id or 0, holder=holder), \
-                open_pyzk(terminal_params(device)) as terminal:
-            yield terminal
 
-    return open_terminal
+@contextmanager
+def open_pull(device: Device) -> Iterator[Terminal]:
+    with open_pyzk(terminal_params(device)) as terminal:
+        yield terminal
 
 
 def sync_templates(*, session: Session, devices: list[Device], open_terminal: TerminalOpener, actor: str,

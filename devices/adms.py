@@ -20,6 +20,9 @@ from attendance.timeutil import utcnow
 from config import get_settings
 from devices import commands, health
 from devices.attlog import LineError, parse_attlog
+from devices.fingerprints import distribute as fingerprint_distribute
+from devices.fingerprints import push as fingerprint_push
+from devices.fingerprints.store import Finger
 from devices.models import CommandStatus, DeviceCommand, DeviceUser, PushHold
 from devices.push_batch import IngestBatcher
 from devices.service import find_device
@@ -97,6 +100,7 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
     """Record USER lines (who is enrolled on the terminal); OPLOG/FP lines are acknowledged."""
     result = UploadResult()
     now = utcnow()
+    fingers: list[Finger] = []
     for number, raw in enumerate(body.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -111,10 +115,21 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
                 continue
             _upsert_user(session, device.id or 0, pin, name, privilege, card, now)
             result.accepted += 1
-        elif kind in ("OPLOG", "FP", "FACE", "USERPIC", "BIOPHOTO", "BIODATA"):
+        elif kind in ("FP", "BIODATA"):
+            try:
+                finger = fingerprint_push.parse_line(kind, rest)
+            except InvalidInput as err:
+                result.errors.append(LineError(number, line[:200], str(err)))
+                continue
+            fingers += [finger] if finger else []
+            result.accepted += 1
+        elif kind in ("OPLOG", "FACE", "USERPIC", "BIOPHOTO"):
             result.accepted += 1
         else:
             result.errors.append(LineError(number, line[:200], f"loại dòng không biết: {kind[:20]!r}"))
+    if fingers:
+        fingerprint_push.keep(session=session, device=device, fingers=fingers, actor=f"device:{device.serial}",
+                              biodata=any(line.lstrip().startswith("BIODATA") for line in body.splitlines()))
     if _note_upload(session, device, result.errors):
         _save_stamp(session, device, operlog=stamp)
     return result
@@ -187,6 +202,7 @@ def command_results(*, session: Session, device: Device, body: str) -> int:
         command.return_code = code
         command.done_at = utcnow()
         session.add(command)
+        fingerprint_distribute.confirm(session=session, command=command)
         done += 1
     session.flush()
     return done

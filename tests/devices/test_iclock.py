@@ -101,7 +101,7 @@ def test_unknown_serial_is_refused(client, session, push_device) -> None:
 def test_operlog_user_lines_are_recorded(client, session, push_device) -> None:
     body = (b"USER PIN=1001\tName=Nguyen Van An\tPri=0\tPasswd=\tCard=12345\tGrp=1\tTZ=0000000100000000\n"
             b"OPLOG 4\t0\t2026-11-24 07:00:00\t0\t0\t0\t0\n"
-            b"FP PIN=1001\tFID=6\tSize=1184\tValid=1\tTMP=TcVTMTIxAAAEam...\n"
+            b"FP PIN=1001\tFID=6\tSize=16\tValid=1\tTMP=TcVTMTIxAAAEamE=\n"
             b"USER Name=missing pin\n")
     reply = client.post(f"/iclock/cdata?SN={SN}&table=OPERLOG&Stamp=77", content=body)
     assert reply.status_code == 200 and reply.text.startswith("OK: 3")

@@ -10,6 +10,7 @@ from api.auth import two_factor
 from api.auth.models import User
 from api.auth.sessions import end_all_sessions
 from attendance import audit
+from devices.fingerprints import store as fingerprints
 from recognition import enrollment
 from recognition.crypto import TemplateCipher
 
@@ -21,13 +22,15 @@ class Rotation:
 
 
 def rotate_secret(*, session: Session, old_key: str, new_key: str, actor: str) -> Rotation:
-    """Re-encrypt face templates and kept photos from `old_key` to `new_key` and log everyone out.
+    """Re-encrypt face and fingerprint templates and kept photos from `old_key` to `new_key`; log everyone out.
 
     Tokens signed with the old key stop verifying anyway; ending the sessions also makes that visible
     to administrators and survives a rollback to the old key.
     """
     templates = enrollment.rekey(session=session, old=TemplateCipher(old_key), new=TemplateCipher(new_key),
                                  actor=actor)
+    fingerprints.rekey(session=session, old=fingerprints.sealer(secret_key=old_key),
+                       new=fingerprints.sealer(secret_key=new_key))
     old_seal, new_seal = two_factor.cipher_for(old_key), two_factor.cipher_for(new_key)
     for user in session.exec(select(User).where(col(User.totp_secret).is_not(None))):
         two_factor.reseal(user, old=old_seal, new=new_seal)

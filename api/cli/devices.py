@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from sqlmodel import Session
 
+from api.cli.fingerprints import sync_templates_cmd
 from attendance.db import get_engine, session_scope
 from attendance.errors import AttendanceError
 from attendance.models import Device, DeviceKind
@@ -35,6 +36,7 @@ from devices.usb import import_usb_file
 from devices.zk_pull import open_pyzk
 
 app = typer.Typer(no_args_is_help=True, help="ZKTeco terminals: add, list, poll, sync, import, simulate.")
+app.command("sync-templates")(sync_templates_cmd)
 console = Console()
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ from devices.fingerprints import holdings, store
 from devices.fingerprints.models import FingerprintTemplate, TerminalFingerprint
 from devices.models import CommandStatus, DeviceCommand
 from devices.sync import staff_for_device
-from devices.terminal import Terminal, TerminalFinger, TerminalUser
+from devices.terminal import Terminal, TerminalFinger
 
 USERS_PER_BUFFER = 100
 

@@ -113,3 +113,36 @@ def test_dry_run_changes_nothing(session, simulator) -> None:
     reports = _sync(session, devices, dry_run=True)
     assert sorted(reports[0].kept) == ["501/0", "501/6", "502/1"]
     assert b.fingers_of("501") == {} and not session.exec(select(FingerprintTemplate)).all()
+
+
+def test_sync_templates_command(session, simulator) -> None:
+    from typer.testing import CliRunner
+
+    from api.cli.main import app
+
+    people, a, b, devices = _office(session, simulator)
+    session.close()
+    runner = CliRunner()
+    dry = runner.invoke(app, ["devices", "sync-templates", "--dry-run"], catch_exceptions=False)
+    assert dry.exit_code == 0 and "chạy thử" in dry.output and b.fingers_of("501") == {}
+    done = runner.invoke(app, ["devices", "sync-templates", devices[0].serial, devices[1].serial],
+                         catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert f"Máy {devices[1].serial}: đọc 0 mẫu vân tay, lưu mới 0, đã ghi 3" in done.output
+    assert b.fingers_of("501") == {0: AN_0, 6: AN_6}
+
+
+def test_secret_rotation_re_seals_fingerprints(session, simulator) -> None:
+    from api.auth.rotation import rotate_secret
+    from config import get_settings
+
+    people, a, b, devices = _office(session, simulator)
+    _sync(session, devices)
+    old = get_settings().secret_key
+    new = "a brand new service secret of forty characters"
+    rotate_secret(session=session, old_key=old, new_key=new, actor="test")
+    session.commit()
+    for row in session.exec(select(FingerprintTemplate)).all():
+        with pytest.raises(SealBroken):
+            store.open_template(row, store.sealer(secret_key=old))
+        assert store.open_template(row, store.sealer(secret_key=new))

@@ -182,6 +182,8 @@ def poll(
     timeout: float = typer.Option(10.0, help="Thời gian chờ mỗi lệnh, giây."),
     batch_size: int = typer.Option(5000, help="Số bản ghi mỗi lần ghi vào sổ."),
     lease_seconds: float = typer.Option(120.0, help="Thời hạn giữ quyền quét một máy (gia hạn khi đang tải)."),
+    sync_templates: bool = typer.Option(False, "--sync-templates",
+                                        help="Sau mỗi lần quét: đọc vân tay mới từ máy và ghi vân tay máy còn thiếu."),
 ) -> None:
     """Quét các máy chấm công: một lần (có thanh tiến trình) hoặc liên tục (--loop)."""
     engine = get_engine()
@@ -190,7 +192,8 @@ def poll(
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         poller = Poller(engine=engine, workers=workers, timeout=timeout, batch_size=batch_size,
-                        lease_seconds=lease_seconds, serials=serials or None, on_outcome=_print_outcome)
+                        lease_seconds=lease_seconds, serials=serials or None, on_outcome=_print_outcome,
+                        sync_templates=sync_templates)
         console.print(f"Bắt đầu quét ({poller.holder}); Ctrl+C để dừng.")
         poller.run(stop=stop, max_seconds=max_seconds)
         return
@@ -203,7 +206,8 @@ def poll(
             return lambda done, total: bars.update(tasks[serial], completed=done, total=total)
 
         poller = Poller(engine=engine, workers=workers, timeout=timeout, batch_size=batch_size,
-                        lease_seconds=lease_seconds, serials=serials or None, progress_for=progress_for)
+                        lease_seconds=lease_seconds, serials=serials or None, progress_for=progress_for,
+                        sync_templates=sync_templates)
         outcomes = poller.poll_now(force=force)
     for outcome in outcomes:
         _print_outcome(outcome)

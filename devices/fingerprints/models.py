@@ -57,6 +57,6 @@ class TerminalFingerprint(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", primary_key=True)
     finger: int = Field(primary_key=True)
     version: int = 0
-    command_id: int | None = Field(default=None, description="push: the queued command awaiting its reply")
+    command_id: int | None = Field(default=None, index=True, description="push: the queued command awaiting its reply")
     confirmed: bool = Field(default=False, description="the terminal holds it (read back or reply OK)")
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -115,7 +115,7 @@ def sync_templates(*, session: Session, devices: list[Device], open_terminal: Te
 
 def sync_device(*, session: Session, device: Device, terminal: Terminal, seal: Sealer, actor: str,
                 dry_run: bool = False, harvested: bool = False) -> distribute.Distribution:
-    """One pull terminal on its own (the poller, after its user sync): read its fingers, then write."""
+    """One pull terminal: read its fingers (unless `harvested` already), sync its users, then write fingers."""
     today = _today(session, device)
     if not harvested:
         users = {u.uid: u for u in terminal.read_users()}
@@ -124,7 +124,7 @@ def sync_device(*, session: Session, device: Device, terminal: Terminal, seal: S
         harvest.harvest(session=session, device=device, fingers=fingers,
                         cards={u.pin: u.card for u in users.values() if u.card}, seal=seal, actor=actor,
                         today=today, dry_run=dry_run)
-    if not dry_run and harvested:
+    if not dry_run:
         sync_users(session=session, device=device, terminal=terminal, actor=actor)
     return distribute.sync_pull(session=session, device=device, terminal=terminal, seal=seal, actor=actor,
                                 today=today, dry_run=dry_run)

@@ -146,3 +146,16 @@ def test_secret_rotation_re_seals_fingerprints(session, simulator) -> None:
         with pytest.raises(SealBroken):
             store.open_template(row, store.sealer(secret_key=old))
         assert store.open_template(row, store.sealer(secret_key=new))
+
+
+def test_the_poller_carries_fingers_from_terminal_to_terminal(session, simulator) -> None:
+    from devices.poller import Poller
+
+    people, a, b, devices = _office(session, simulator)
+    session.close()
+    poller = Poller(engine=get_engine(), sync_templates=True, serials=[devices[0].serial])
+    assert all(o.ok for o in poller.poll_now(force=True))
+    assert b.fingers_of("501") == {}  # B not polled yet
+    poller = Poller(engine=get_engine(), sync_templates=True, serials=[devices[1].serial])
+    assert all(o.ok for o in poller.poll_now(force=True))
+    assert b.fingers_of("501") == {0: AN_0, 6: AN_6} and b.fingers_of("502") == {1: BINH_1}

@@ -64,6 +64,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["staff_id"], ["staff.id"]),
         sa.PrimaryKeyConstraint("device_id", "staff_id", "finger"),
     )
+    op.create_index(op.f("ix_terminal_fingerprints_command_id"), "terminal_fingerprints", ["command_id"],
+                    unique=False)
     with op.batch_alter_table("device_sync_state", schema=None) as batch_op:
         batch_op.add_column(sa.Column("biodata", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("device_commands", schema=None) as batch_op:
@@ -77,6 +79,7 @@ def downgrade() -> None:
                               type_=sqlmodel.sql.sqltypes.AutoString(length=2000), existing_nullable=False)
     with op.batch_alter_table("device_sync_state", schema=None) as batch_op:
         batch_op.drop_column("biodata")
+    op.drop_index(op.f("ix_terminal_fingerprints_command_id"), table_name="terminal_fingerprints")
     op.drop_table("terminal_fingerprints")
     op.drop_index(op.f("ix_fingerprint_templates_staff_id"), table_name="fingerprint_templates")
     op.drop_table("fingerprint_templates")

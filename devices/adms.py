@@ -188,24 +188,25 @@ def next_commands(*, session: Session, device: Device) -> str:
 
 def command_results(*, session: Session, device: Device, body: str) -> int:
     """Record `ID=..&Return=..&CMD=..` result lines; returns how many matched a sent command."""
-    done = 0
+    codes: dict[int, int] = {}
     for line in body.splitlines():
         fields = {k: v[0] for k, v in parse_qs(line.strip(), keep_blank_values=True).items()}
         try:
-            command_id, code = int(fields.get("ID", "")), int(fields.get("Return", ""))
+            codes[int(fields.get("ID", ""))] = int(fields.get("Return", ""))
         except ValueError:
             continue
-        command = session.get(DeviceCommand, command_id)
-        if command is None or command.device_id != device.id:
-            continue
+    answered = list(session.exec(select(DeviceCommand).where(
+        DeviceCommand.device_id == device.id, col(DeviceCommand.id).in_(codes or {-1}))))
+    now = utcnow()
+    for command in answered:
+        code = codes[command.id or 0]
         command.status = CommandStatus.DONE if code >= 0 else CommandStatus.FAILED
         command.return_code = code
-        command.done_at = utcnow()
+        command.done_at = now
         session.add(command)
-        fingerprint_distribute.confirm(session=session, command=command)
-        done += 1
+    fingerprint_distribute.confirm(session=session, device_id=device.id or 0, answered=answered)
     session.flush()
-    return done
+    return len(answered)
 
 
 def queue_command(*, session: Session, device: Device, command: str, actor: str) -> DeviceCommand:

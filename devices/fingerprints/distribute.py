@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from attendance import audit
 from attendance.models import Device, Staff
@@ -111,32 +111,35 @@ def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, tod
         result.removed.append(f"{person.pin}/{finger}")
     if dry_run:
         return result
-    for staff_id, finger, version, line in plan:
-        entry = DeviceCommand(device_id=device.id or 0, command=commands.check_line(line), created_by=actor,
-                              created_at=utcnow())
-        session.add(entry)
-        session.flush()
+    entries = [DeviceCommand(device_id=device.id or 0, command=commands.check_line(line), created_by=actor,
+                             created_at=utcnow()) for *_, line in plan]
+    session.add_all(entries)
+    session.flush()  # one batched insert; the ids tie each finger to its command's reply
+    for (staff_id, finger, version, _line), entry in zip(plan, entries, strict=True):
         holdings.note(session, held, device_id=device.id or 0, staff_id=staff_id, finger=finger, version=version,
                       confirmed=False, command_id=entry.id)
     _audit(session, device, actor, result, queued=True)
     return result
 
 
-def confirm(*, session: Session, command: DeviceCommand) -> None:
-    """A push terminal answered a finger command: the finger is held (or gone), or will be sent again."""
-    row = session.exec(select(TerminalFingerprint).where(TerminalFingerprint.device_id == command.device_id,
-                                                         TerminalFingerprint.command_id == command.id)).first()
-    if row is None:
+def confirm(*, session: Session, device_id: int, answered: list[DeviceCommand]) -> None:
+    """A push terminal answered finger commands: each finger is held (or gone), or will be sent again."""
+    by_id = {c.id: c for c in answered}
+    if not by_id:
         return
-    if command.status == CommandStatus.DONE:
-        if row.version == -1:
-            session.delete(row)
-            return
-        row.confirmed, row.command_id = True, None
-    else:
-        row.command_id, row.confirmed = None, False
-        row.version = -1 if row.version == -1 else 0
-    session.add(row)
+    rows = session.exec(select(TerminalFingerprint).where(TerminalFingerprint.device_id == device_id,
+                                                          col(TerminalFingerprint.command_id).in_(by_id)))
+    for row in rows:
+        command = by_id[row.command_id]
+        if command.status == CommandStatus.DONE:
+            if row.version == -1:
+                session.delete(row)
+                continue
+            row.confirmed, row.command_id = True, None
+        else:
+            row.command_id, row.confirmed = None, False
+            row.version = -1 if row.version == -1 else 0
+        session.add(row)
 
 
 def _audit(session: Session, device: Device, actor: str, result: Distribution, *, queued: bool = False) -> None:

@@ -13,6 +13,7 @@ from api.routes import (
     board,
     devices,
     faces,
+    fingerprints,
     health,
     iclock,
     metrics,
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
     app.include_router(requests.router)
     app.include_router(audit.router)
     app.include_router(devices.router)
+    app.include_router(fingerprints.router)
     app.include_router(metrics.router)
     app.add_middleware(LatencyMiddleware)
     app.add_middleware(SecurityHeaders)

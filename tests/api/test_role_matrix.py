@@ -227,6 +227,7 @@ CASES = [
     Case("GET", "/api/devices/{device_id}/health", WRITERS),
     Case("POST", "/api/devices/{device_id}/actions/{action}", WRITERS,
          _path("/api/devices/{device_id}/actions/sync-users-dry-run")),
+    Case("POST", "/api/fingerprints/sync", WRITERS, _path("/api/fingerprints/sync?dry_run=true")),
 ]
 
 
@@ -251,6 +252,9 @@ CASES += [
     Case("POST", "/api/faces/{staff_id}/withdraw", BIOMETRIC,
          _with("/api/faces/{staff_id}/withdraw", lambda o, r: {"reason": "rút lại"})),
     Case("POST", "/api/faces/{staff_id}/photos", BIOMETRIC),
+    Case("POST", "/api/fingerprints/consents", BIOMETRIC,
+         _with("/api/fingerprints/consents", lambda o, r: {"staff_id": o.colleague.id, "method": "paper"})),
+    Case("POST", "/api/fingerprints/{staff_id}/withdraw", BIOMETRIC),
     Case("DELETE", "/api/faces/{staff_id}", BIOMETRIC, _path("/api/faces/{staff_id}?reason=x")),
     Case("GET", "/api/faces", BIOMETRIC),
     Case("GET", "/api/faces/gallery", {"device": 200}),

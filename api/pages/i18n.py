@@ -282,6 +282,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dev.sync_ask": ("Đồng bộ người dùng lên máy {name}: thêm {add}, cập nhật {update}, xoá {remove} người. Tiếp tục?",
                      "Sync users to {name}: {add} to add, {update} to update, {remove} to remove. Go ahead?"),
     "dev.clock_set": ("Đặt lại giờ máy", "Set the clock"),
+    "dev.fp_title": ("Vân tay giữa các máy", "Fingerprints across terminals"),
+    "dev.fp_help": ("Vân tay đăng ký ở một máy được chép tới mọi máy của đơn vị, chỉ với người đã đồng ý; người "
+                    "đã nghỉ hoặc rút lại đồng ý được xoá khỏi mọi máy.",
+                    "A finger enrolled on one terminal is copied to every terminal of the organisation, only for "
+                    "people who consented; leavers and withdrawn consents are removed from every terminal."),
+    "dev.fp_sync": ("Đồng bộ vân tay", "Sync fingerprints"),
+    "dev.fp_measuring": ("Đang xem mỗi máy cần thay đổi gì…", "Looking at what each terminal needs…"),
+    "dev.fp_ask": ("Đồng bộ vân tay giữa {devices} máy: lưu mới {kept}, ghi {written}, xoá {removed} mẫu "
+                   "({no_consent} người chưa đồng ý sẽ không được sao chép). Tiếp tục?",
+                   "Sync fingerprints across {devices} terminals: {kept} to keep, {written} to write, {removed} to "
+                   "remove ({no_consent} people without consent are not copied). Go ahead?"),
+    "dev.fp_result": ("Đã đồng bộ vân tay giữa {devices} máy: lưu mới {kept}, ghi hoặc xếp lệnh {written}, xoá {removed} "
+                      "mẫu; {failed} máy không liên lạc được.",
+                      "Fingerprints synced across {devices} terminals: {kept} kept, {written} written or queued, "
+                      "{removed} removed; {failed} terminals could not be reached."),
     "common.cancel": ("Huỷ", "Cancel"),
     "dev.kiosk": ("Mở màn hình cửa của máy này", "Open this door's kiosk screen"),
     "dev.disabled": ("Đã tắt", "Disabled"),

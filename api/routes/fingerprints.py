@@ -41,7 +41,7 @@ class FingerprintErasureOut(BaseModel):
     templates: int
 
 
-class TemplateSyncOut(BaseModel):
+class TemplateSyncCounts(BaseModel):
     devices: int
     read: int
     kept: int
@@ -49,6 +49,12 @@ class TemplateSyncOut(BaseModel):
     removed: int
     no_consent: int
     failed: int
+
+
+class TemplateSyncOut(BaseModel):
+    """Like the devices' ActionResult: the counts under `detail` (what the devices page fills in)."""
+
+    detail: TemplateSyncCounts
     sentences: list[str]
 
 
@@ -81,8 +87,8 @@ def sync(session: SessionDep, principal: DevicesManage,
         reports = sync_templates(session=session, devices=devices, open_terminal=open_pull, actor=principal.actor,
                                  dry_run=dry_run)
         session.commit()
-    return TemplateSyncOut(
+    return TemplateSyncOut(detail=TemplateSyncCounts(
         devices=len(devices), read=sum(r.read for r in reports), kept=sum(len(r.kept) for r in reports),
         written=sum(len(r.written) for r in reports), removed=sum(len(r.removed) for r in reports),
-        no_consent=len({p for r in reports for p in r.no_consent}), failed=sum(1 for r in reports if r.error),
+        no_consent=len({p for r in reports for p in r.no_consent}), failed=sum(1 for r in reports if r.error)),
         sentences=[r.sentence() for r in reports])

@@ -44,8 +44,12 @@ def _people(session: Session, device: Device, today: date) -> tuple[dict[int, St
 
 
 def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sealer, actor: str, today: date,
-              dry_run: bool = False) -> Distribution:
-    """Write missing or outdated fingers to a pull terminal and delete those that must go."""
+              dry_run: bool = False, pending: frozenset[str] = frozenset()) -> Distribution:
+    """Write missing or outdated fingers to a pull terminal and delete those that must go.
+
+    A dry run counts too what the run would add first: `pending` fingers ("PIN/finger") it would
+    keep from other terminals, and fingers of people the user sync would put on this terminal.
+    """
     keep, drop, stored = _people(session, device, today)
     users = {u.pin: u for u in terminal.read_users()}
     by_uid = {u.uid: u.pin for u in users.values()}
@@ -58,7 +62,9 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
         pin = keep[staff_id].pin or ""
         user = users.get(pin)
         if user is None:
-            if pin not in result.missing_user:
+            if dry_run:
+                result.written.append(f"{pin}/{finger}")
+            elif pin not in result.missing_user:
                 result.missing_user.append(pin)
             continue
         template = store.open_template(row, seal)
@@ -68,6 +74,11 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
         batch.setdefault(pin, []).append(TerminalFinger(user.uid, finger, template, row.valid))
         versions.append((staff_id, finger, row.version))
         result.written.append(f"{pin}/{finger}")
+    if dry_run:
+        keep_pins = {s.pin for s in keep.values()}
+        result.written += sorted(p for p in pending - set(result.written)
+                                 if p.split("/")[0] in keep_pins and (p.split("/")[0], int(p.split("/")[1]))
+                                 not in on_terminal)
     drop_pins = {s.pin: s.id or 0 for s in drop.values()}
     removals = [(f, drop_pins[pin]) for (pin, _), f in on_terminal.items() if pin in drop_pins]
     result.removed = [f"{by_uid[f.uid]}/{f.finger}" for f, _ in removals]
@@ -87,7 +98,7 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
 
 
 def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, today: date,
-              dry_run: bool = False) -> Distribution:
+              dry_run: bool = False, pending: frozenset[str] = frozenset()) -> Distribution:
     """Queue DATA UPDATE/DELETE commands so a push terminal comes to hold the right fingers."""
     keep, drop, stored = _people(session, device, today)
     biodata = health.sync_state(session=session, device_id=device.id or 0).biodata
@@ -110,6 +121,8 @@ def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, tod
                                                                     biodata=biodata)))
         result.removed.append(f"{person.pin}/{finger}")
     if dry_run:
+        keep_pins = {s.pin for s in keep.values()}
+        result.written += sorted(p for p in pending - set(result.written) if p.split("/")[0] in keep_pins)
         return result
     entries = [DeviceCommand(device_id=device.id or 0, command=commands.check_line(line), created_by=actor,
                              created_at=utcnow()) for *_, line in plan]

@@ -91,6 +91,7 @@ def sync_templates(*, session: Session, devices: list[Device], open_terminal: Te
             report.error = str(err)
             continue
         report.read, report.kept, report.no_consent = got.read, got.enrolled, got.no_consent
+    pending = frozenset(p for r in reports.values() for p in r.kept) if dry_run else frozenset()
     for device in devices:
         report = reports[device.id]
         if report.error:
@@ -101,11 +102,11 @@ def sync_templates(*, session: Session, devices: list[Device], open_terminal: Te
                 if not dry_run:
                     adms.queue_user_sync(session=session, device=device, actor=actor)
                 done = distribute.sync_push(session=session, device=device, seal=seal, actor=actor, today=today,
-                                            dry_run=dry_run)
+                                            dry_run=dry_run, pending=pending)
             else:
                 with open_terminal(device) as terminal:
                     done = sync_device(session=session, device=device, terminal=terminal, seal=seal, actor=actor,
-                                       dry_run=dry_run, harvested=True)
+                                       dry_run=dry_run, harvested=True, pending=pending)
         except DeviceError as err:
             report.error = str(err)
             continue
@@ -114,7 +115,8 @@ def sync_templates(*, session: Session, devices: list[Device], open_terminal: Te
 
 
 def sync_device(*, session: Session, device: Device, terminal: Terminal, seal: Sealer, actor: str,
-                dry_run: bool = False, harvested: bool = False) -> distribute.Distribution:
+                dry_run: bool = False, harvested: bool = False,
+                pending: frozenset[str] = frozenset()) -> distribute.Distribution:
     """One pull terminal: read its fingers (unless `harvested` already), sync its users, then write fingers."""
     today = _today(session, device)
     if not harvested:
@@ -127,7 +129,7 @@ def sync_device(*, session: Session, device: Device, terminal: Terminal, seal: S
     if not dry_run:
         sync_users(session=session, device=device, terminal=terminal, actor=actor)
     return distribute.sync_pull(session=session, device=device, terminal=terminal, seal=seal, actor=actor,
-                                today=today, dry_run=dry_run)
+                                today=today, dry_run=dry_run, pending=pending)
 
 
 def _today(session: Session, device: Device) -> date:

@@ -112,6 +112,7 @@ def test_dry_run_changes_nothing(session, simulator) -> None:
     people, a, b, devices = _office(session, simulator)
     reports = _sync(session, devices, dry_run=True)
     assert sorted(reports[0].kept) == ["501/0", "501/6", "502/1"]
+    assert sorted(reports[1].written) == ["501/0", "501/6", "502/1"] and not reports[0].written
     assert b.fingers_of("501") == {} and not session.exec(select(FingerprintTemplate)).all()
 
 

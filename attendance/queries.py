@@ -73,7 +73,8 @@ def month_punches(*, session: Session, staff: Staff, start: date, end: date) -> 
                                                         col(Punch.punched_at) < high).order_by(col(Punch.punched_at)))
             if p.staff_id is not None or late.owner(p.pin_scope_id, p.pin) == staff.id]
     return [{"id": p.id, "at": to_local(p.punched_at, zone).isoformat(), "source": p.source,
-             "device": p.device_serial, "quarantined": p.quarantined, "note": p.note} for p in rows]
+             "device": p.device_serial, "quarantined": p.quarantined, "note": p.note, "verify": p.verify}
+            for p in rows]
 
 
 def session_json(result: SessionResult) -> dict[str, Any]:

@@ -67,10 +67,11 @@ def handshake(*, session: Session, device: Device) -> str:
     att, op = state.attlog_stamp or "0", state.operlog_stamp or "0"
     return "\n".join([
         f"GET OPTION FROM: {device.serial}",
-        f"ATTLOGStamp={att}", f"OPERLOGStamp={op}", "ATTPHOTOStamp=None",
-        f"Stamp={att}", f"OpStamp={op}", "PhotoStamp=None",
+        f"ATTLOGStamp={att}", f"OPERLOGStamp={op}", "ATTPHOTOStamp=0",
+        f"Stamp={att}", f"OpStamp={op}", "PhotoStamp=0",
         "ErrorDelay=30", "Delay=10", "TransTimes=00:00;14:05", "TransInterval=1",
-        "TransFlag=TransData AttLog\tOpLog\tEnrollUser\tChgUser", f"TimeZone={hours}",
+        # AttPhoto: punch photos (kept as evidence); EnrollFP/ChgFP: fingers enrolled there (copied elsewhere).
+        "TransFlag=TransData AttLog\tOpLog\tAttPhoto\tEnrollUser\tChgUser\tEnrollFP\tChgFP", f"TimeZone={hours}",
         "Realtime=1", "Encrypt=None",
     ]) + "\n"
 

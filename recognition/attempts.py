@@ -107,6 +107,24 @@ def record_attempts(
     return len(attempts)
 
 
+def record_terminal_photo(*, session: Session, serial: str, pin: str, at: datetime, staff_id: int | None,
+                          photo: bytes, cipher: TemplateCipher, policy: FacePolicy | None = None) -> FaceEvidence:
+    """A push terminal's photo of a punch (ATTPHOTO): kept as face evidence, sealed, under the same retention.
+
+    The terminal's one picture is both the face and its context."""
+    keep = timedelta(days=(policy or FacePolicy()).evidence_retention_days)
+    evidence = FaceEvidence(device_serial=serial, pin=pin, device_time=at, staff_id=staff_id, outcome="punched",
+                            reason="terminal_photo", face=b"", context=b"", created_at=utcnow(),
+                            expires_at=at + keep)
+    session.add(evidence)
+    session.flush()
+    evidence.face = cipher.seal(photo, context=_context(evidence, "face"))
+    evidence.context = cipher.seal(photo, context=_context(evidence, "context"))
+    session.add(evidence)
+    session.flush()
+    return evidence
+
+
 def purge_expired_evidence(*, session: Session, now: datetime) -> int:
     """Delete evidence past its retention."""
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]

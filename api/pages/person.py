@@ -20,6 +20,7 @@ from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath, MonthQuery, YearQuery
 from api.pages.render import flash_redirect, render
 from attendance.errors import InvalidInput
+from attendance import verify_modes
 from attendance.leave import add_manual_punch
 from attendance.models import Unit
 from attendance.queries import person_month
@@ -50,8 +51,9 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
         raise InvalidInput(code="year.out_of_range", year=year)
     data = person_month(session=session, staff_id=staff_id, year=year, month=month)
     punches: dict[str, list[dict]] = defaultdict(list)
+    language = language_of(request)
     for punch in data["punches"]:
-        punches[punch["at"][:10]].append(punch)
+        punches[punch["at"][:10]].append({**punch, "verify_label": verify_modes.label(punch["verify"], language)})
     first = date(year, month, 1)
     faults = {d["date"] for d in data["days"]
               if d["morning"]["status"] in _FAULTS or d["afternoon"]["status"] in _FAULTS}

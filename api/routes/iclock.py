@@ -15,7 +15,8 @@ from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, client_address
-from attendance.errors import UnknownDevice
+from api.services import attphoto
+from attendance.errors import InvalidInput, UnknownDevice
 from attendance.models import Device
 from devices import adms, binding
 from devices.attlog import decode_body
@@ -58,13 +59,19 @@ async def upload(
     table: str = Query("", alias="table"),
     stamp: str | None = Query(None, alias="Stamp"),
 ) -> PlainTextResponse:
-    """ATTLOG (punches) and OPERLOG (users, operations) uploads; other tables are acknowledged.
+    """ATTLOG (punches), OPERLOG (users, fingers) and ATTPHOTO (punch photos) uploads; others are acknowledged.
 
     The body limit (a whole backlog) is the one `api.limits` gives this route."""
-    body = decode_body(await request.body())
+    raw = await request.body()
     kind = table.upper()
+    body = "" if kind == "ATTPHOTO" else decode_body(raw)
 
     def receive(device: Device, verdict: binding.Verdict, address: str) -> str:
+        if kind == "ATTPHOTO" and verdict is binding.Verdict.ALLOW:
+            try:
+                return attphoto.receive_photo(session=session, device=device, body=raw)
+            except InvalidInput as err:
+                return f"ERROR: {err}\n"  # a malformed photo is refused, never a 500; the punch stands
         if kind not in ("ATTLOG", "OPERLOG"):
             return "OK\n"
         if verdict is binding.Verdict.HOLD:

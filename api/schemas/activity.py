@@ -186,6 +186,7 @@ class MonthPunch(BaseModel):
     device: str
     quarantined: bool
     note: str | None
+    verify: int | None = Field(None, description="the terminal's verify mode: 1 fingerprint, 2 card, 15 face, ...")
 
 
 class StaffRef(BaseModel):

@@ -19,8 +19,8 @@ from api.pages.form_types import LocalDate, LocalTime
 from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath, MonthQuery, YearQuery
 from api.pages.render import flash_redirect, render
-from attendance.errors import InvalidInput
 from attendance import verify_modes
+from attendance.errors import InvalidInput
 from attendance.leave import add_manual_punch
 from attendance.models import Unit
 from attendance.queries import person_month

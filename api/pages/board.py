@@ -13,13 +13,14 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of
+from api.pages.outages import board_outages
 from api.pages.params import IdQuery
 from api.pages.render import render, session_class, session_label
 from api.pages.scope import chosen_unit, parse_day, visible_units
 from attendance.calendar import day_schedule
 from attendance.models import Unit
 from attendance.queries import board_json, day_board
-from attendance.zones import unit_today
+from attendance.zones import unit_today, unit_zone
 
 router = APIRouter(route_class=PageRoute)
 
@@ -74,7 +75,11 @@ def board_context(*, session: Session, user: Any, unit_id: int | None, day: str 
                 absent.append((row, name))
     late.sort(key=lambda item: -item[2])
     unit_ids = {row["unit_id"] for row in board["staff"]} - {unit.id}
-    names = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))} if unit_ids else {}
+    subunits = list(session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))) if unit_ids else []
+    names = {u.id: u.name for u in subunits}
     schedule = day_schedule(session=session, unit=unit, day=the_day)
+    outages = board_outages(session=session, unit=unit, day=the_day, zone=unit_zone(session=session, unit=unit),
+                            staff=board["staff"], paths={u.id or 0: u.path for u in subunits}, language=language)
     return {"unit": unit, "day": the_day, "board": board, "late": late, "early": early, "missing": missing,
-            "absent": absent, "schedule": schedule, "is_today": the_day == local_today, "unit_names": names}
+            "absent": absent, "schedule": schedule, "is_today": the_day == local_today, "unit_names": names,
+            "outages": outages}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from api.deps import SessionDep
 from api.pages.charts import hbar_chart, histogram
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
+from api.pages.outages import outage_days
 from api.pages.params import IdQuery
 from api.pages.render import render
 from api.pages.scope import chosen_unit, today, visible_units
@@ -23,7 +25,7 @@ from attendance.local_input import parse_month
 from attendance.models import Staff
 from attendance.month_lock import arrived_after_closing
 from attendance.reports.closing import closure_covering, discipline_report
-from attendance.zones import unit_today
+from attendance.zones import unit_today, unit_zone
 
 router = APIRouter(route_class=PageRoute)
 
@@ -61,6 +63,10 @@ def month_page(request: Request, session: SessionDep, user: PageUser, unit: IdQu
                                     .all()) if codes else {}
         context["closed"] = closure_covering(session=session, unit=chosen, year=year, month=number) is not None
         context["after_closing"] = arrived_after_closing(session=session, unit=chosen, year=year, month=number)
+        last = date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
+        context["outage_days"] = sorted(outage_days(
+            session=session, first=date(year, number, 1), last=last, zone=unit_zone(session=session, unit=chosen),
+            unit_path=chosen.path, whole_subtree=True, language=language).items())
     return render(request, "month.html", context, user=user)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form
@@ -17,15 +17,16 @@ from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
 from api.pages.form_types import LocalDate, LocalTime
 from api.pages.i18n import language_of, translate
+from api.pages.outages import outage_days
 from api.pages.params import IdPath, MonthQuery, YearQuery
 from api.pages.render import flash_redirect, render
 from attendance import verify_modes
 from attendance.errors import InvalidInput
 from attendance.leave import add_manual_punch
-from attendance.models import Unit
+from attendance.models import Staff, Unit
 from attendance.queries import person_month
 from attendance.staff import get_staff
-from attendance.zones import unit_today, unit_zone_by_id
+from attendance.zones import unit_today, unit_zone, unit_zone_by_id
 from recognition.attempts import evidence_list
 
 router = APIRouter(route_class=PageRoute)
@@ -65,7 +66,19 @@ def month_page(request: Request, session: SessionDep, user: PageUser, staff_id: 
         "own": user.staff_id == staff_id,
         "can_add_punch": user.can(Permission.PUNCHES_MANUAL) and user.staff_id != staff_id,
         "evidence": _evidence(session, user, staff_id, first, following),
+        "outage_days": _outage_days(session, staff, first, language),
     }, user=user)
+
+
+def _outage_days(session: Session, staff: Staff, first: date, language: str) -> dict[str, list[str]]:
+    """ISO date -> the terminals serving the person that were silent that day."""
+    unit = session.get(Unit, staff.unit_id)
+    if unit is None:
+        return {}
+    last = (date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1))
+    days = outage_days(session=session, first=first, last=last, zone=unit_zone(session=session, unit=unit),
+                       unit_path=unit.path, whole_subtree=False, language=language)
+    return {day.isoformat(): texts for day, texts in days.items()}
 
 
 def _evidence(session: Session, user: Principal, staff_id: int, first: date, following: tuple[int, int]) -> list:

@@ -1,4 +1,4 @@
-"""Terminal alerts to the personnel offices: a terminal silent beyond its threshold, a drifting clock."""
+"""Terminal alerts to the personnel offices: silent, drifting clock, log near full, broken records, new address."""
 
 from __future__ import annotations
 
@@ -16,11 +16,23 @@ from config import get_settings
 from devices.alerts import LABELS_VI
 from devices.models import AlertKind, DeviceAlert
 
-NOTIFIED = (AlertKind.SILENT, AlertKind.CLOCK_DRIFT)
+NOTIFIED = tuple(AlertKind)  # every health alert of a terminal reaches its personnel office
+# What the officer can do about each kind.
+ADVICE = {
+    AlertKind.SILENT: ("Trong thời gian này dữ liệu chấm công của máy chưa về hệ thống: đừng coi người chấm ở máy "
+                       "này là vắng. Kiểm tra nguồn điện, dây mạng và địa chỉ IP của máy."),
+    AlertKind.CLOCK_DRIFT: "Giờ trên máy lệch so với giờ chuẩn: có thể đồng bộ giờ ở trang Thiết bị.",
+    AlertKind.LOG_FULL: ("Bộ nhớ chấm công của máy sắp đầy: khi đầy, máy ngừng ghi hoặc ghi đè lượt cũ. Hãy xoá log "
+                         "đã lấy về an toàn (attendance devices clear-log)."),
+    AlertKind.UNREADABLE: ("Máy có bản ghi hỏng ngày giờ: các lượt này được giữ riêng, không tính công. Kiểm tra pin "
+                           "đồng hồ và giờ của máy."),
+    AlertKind.ADDRESS_CHANGED: ("Máy gửi dữ liệu từ một địa chỉ mới: dữ liệu được giữ lại cho đến khi quản trị viên "
+                                "xác nhận hoặc từ chối địa chỉ ở trang Thiết bị."),
+}
 
 
 def drafts(*, session: Session, public_url: str) -> list[Draft]:
-    """One draft per open silent/drift alert and personnel account whose units hold the terminal."""
+    """One draft per open alert and personnel account whose units hold the terminal."""
     alerts = list(session.exec(select(DeviceAlert).where(col(DeviceAlert.open).is_(True),
                                                          col(DeviceAlert.kind).in_([k.value for k in NOTIFIED]))))
     if not alerts:
@@ -53,11 +65,7 @@ def draft(*, officer: User, person: Staff | None, alert: DeviceAlert, device: De
     name = device.name or device.serial
     lines = [f"Máy chấm công {name} (số máy {device.serial}) {label}: {alert.detail}.",
              f"Cảnh báo bắt đầu lúc {since:%H:%M %d/%m/%Y} và vẫn đang mở."]
-    if alert.kind == AlertKind.SILENT:
-        lines.append("Trong thời gian này dữ liệu chấm công của máy chưa về hệ thống: đừng coi người chấm ở máy "
-                     "này là vắng. Kiểm tra nguồn điện, dây mạng và địa chỉ IP của máy.")
-    else:
-        lines.append("Giờ trên máy lệch so với giờ chuẩn: có thể đồng bộ giờ ở trang Thiết bị.")
+    lines.append(ADVICE[AlertKind(alert.kind)])
     return Draft(recipient=to.recipient, kind=NoticeKind.TERMINAL_ALERT, subject_key=f"alert:{alert.id}",
                  subject=f"[Chấm công] Máy {name} {label} từ {since:%H:%M %d/%m/%Y}", lines=tuple(lines),
                  link=f"{public_url.rstrip('/')}/devices", link_label="Mở trang Thiết bị",

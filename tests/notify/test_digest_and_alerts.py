@@ -111,3 +111,23 @@ def test_notices_older_than_the_retention_are_deleted(engine, session) -> None:
     session.commit()
     assert prune(engine=engine, keep_days=400) == 1
     assert [n.subject_key for n in session.exec(select(Notice))] == ["recent"]
+
+
+def test_every_kind_of_terminal_alert_reaches_the_personnel_office(engine, session, inbox) -> None:
+    root = make_unit(session, ROOT)
+    _account(session, "tccb.kinds", "personnel", root, email="tccb.kinds@tanphu.gov.vn")
+    full = Device(serial="FULL0001", name="Tầng 2", kind=DeviceKind.ZK_PULL, unit_id=root.id, host="10.0.0.2",
+                  last_contact_at=utcnow(), record_count=199_000, record_capacity=200_000)
+    moved = Device(serial="MOVED0001", name="Một cửa", kind=DeviceKind.ZK_PUSH, unit_id=root.id,
+                   last_contact_at=utcnow(), push_pending_address="10.9.9.9")
+    session.add_all([full, moved])
+    session.commit()
+
+    terminal_notices(engine=engine)
+
+    subjects = sorted(m["Subject"] for m in inbox.to("tccb.kinds@tanphu.gov.vn"))
+    assert len(subjects) == 2, subjects
+    assert subjects[0].startswith("[Chấm công] Máy Một cửa gửi từ địa chỉ mới chưa xác nhận")
+    assert subjects[1].startswith("[Chấm công] Máy Tầng 2 bộ nhớ chấm công gần đầy")
+    texts = [body_text(m) for m in inbox.to("tccb.kinds@tanphu.gov.vn")]
+    assert any("clear-log" in t for t in texts) and any("xác nhận hoặc từ chối" in t for t in texts)

@@ -19,6 +19,7 @@ from recognition.crypto import TemplateCipher
 class Rotation:
     templates: int
     sessions_ended: int
+    fingerprints: int = 0
 
 
 def rotate_secret(*, session: Session, old_key: str, new_key: str, actor: str) -> Rotation:
@@ -29,14 +30,14 @@ def rotate_secret(*, session: Session, old_key: str, new_key: str, actor: str) -
     """
     templates = enrollment.rekey(session=session, old=TemplateCipher(old_key), new=TemplateCipher(new_key),
                                  actor=actor)
-    fingerprints.rekey(session=session, old=fingerprints.sealer(secret_key=old_key),
-                       new=fingerprints.sealer(secret_key=new_key))
+    fingers = fingerprints.rekey(session=session, old=fingerprints.sealer(secret_key=old_key),
+                                 new=fingerprints.sealer(secret_key=new_key))
     old_seal, new_seal = two_factor.cipher_for(old_key), two_factor.cipher_for(new_key)
     for user in session.exec(select(User).where(col(User.totp_secret).is_not(None))):
         two_factor.reseal(user, old=old_seal, new=new_seal)
         session.add(user)
     ended = end_all_sessions(session=session, user_id=None, reason="key-rotation", actor=actor)
     audit.record(session=session, actor=actor, action="secret.rotate", entity="service",
-                 after={"templates": templates, "sessions_ended": ended})
+                 after={"templates": templates, "fingerprints": fingers, "sessions_ended": ended})
     session.flush()
-    return Rotation(templates, ended)
+    return Rotation(templates, ended, fingers)

@@ -22,7 +22,7 @@ def rotate(
         None, help="With an explicit ATTENDANCE_SECRET_KEY: the variable holding the new key (then set it)."),
     actor: str = typer.Option("cli", help="Who rotates the key (audit log)."),
 ) -> None:
-    """Re-encrypt face templates and photos under a new key and log every session out."""
+    """Re-encrypt face and fingerprint templates and photos under a new key and log every session out."""
     settings = get_settings()
     explicit = bool(os.environ.get("ATTENDANCE_SECRET_KEY"))
     if explicit and not new_key_env:
@@ -48,5 +48,6 @@ def rotate(
         console.print(f"Khoá mới đã lưu ở {settings.data_dir / 'secret.key'} (khoá dự phòng: "
                       f"{pending_secret_path(settings.data_dir).name} đã được thay).")
     get_settings.cache_clear()
-    console.print(f"Đã mã hoá lại {result.templates} mẫu khuôn mặt; {result.sessions_ended} phiên đăng nhập "
+    console.print(f"Đã mã hoá lại {result.templates} mẫu khuôn mặt, {result.fingerprints} mẫu vân tay; "
+                  f"{result.sessions_ended} phiên đăng nhập "
                   "đã kết thúc. Khởi động lại dịch vụ để dùng khoá mới.")

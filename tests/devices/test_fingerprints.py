@@ -160,3 +160,14 @@ def test_the_poller_carries_fingers_from_terminal_to_terminal(session, simulator
     poller = Poller(engine=get_engine(), sync_templates=True, serials=[devices[1].serial])
     assert all(o.ok for o in poller.poll_now(force=True))
     assert b.fingers_of("501") == {0: AN_0, 6: AN_6} and b.fingers_of("502") == {1: BINH_1}
+
+
+def test_a_card_enrolled_on_one_terminal_travels_to_the_others(session, simulator) -> None:
+    people, a, b, devices = _office(session, simulator)
+    a.add_user("502", "Binh", card=4455667)
+    _sync(session, devices)
+    session.refresh(people["502"])
+    assert people["502"].card == "4455667"
+    assert b.user_by_id("502").card == 4455667
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "staff.card_from_terminal")).one()
+    assert entry.entity_id == str(people["502"].id)

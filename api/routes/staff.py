@@ -19,6 +19,7 @@ from api.services.scope import apply, ensure_unit_in_scope, staff_condition
 from attendance.models import Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
 from attendance.staff import assign_pin, create_staff, mark_left, move_staff
+from devices.fingerprints import store as fingerprints
 from recognition.enrollment import erase_faces
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=COMMON_RESPONSES)
@@ -89,6 +90,8 @@ def leave(body: LeaveIn, staff: CurrentStaff, session: SessionDep, principal: St
         # DOMAIN.md R13: a person who has left keeps no biometric data. A future last day is
         # handled by the daily `attendance faces erase-departed`.
         erase_faces(session=session, staff_id=left.id, actor=principal.actor, reason="đã nghỉ việc")
+        # Fingers too; the terminals lose them at their next template sync.
+        fingerprints.erase_departed(session=session, staff={left.id or 0: left.pin or ""}, actor=principal.actor)
     return StaffPublic.model_validate(left)
 
 

@@ -33,14 +33,20 @@ class Distribution:
     missing_user: list[str] = field(default_factory=list)  # not on the terminal yet: user sync first
 
 
-def _people(session: Session, device: Device, today: date) -> tuple[dict[int, Staff], dict[int, Staff],
-                                                                      dict[tuple[int, int], FingerprintTemplate]]:
-    """(employed people with consent, everyone else of the terminal's people, their stored fingers)."""
+@dataclass(slots=True)
+class _People:
+    keep: dict[int, Staff]  # employed, with consent
+    drop: dict[int, Staff]  # everyone else of the terminal's people
+    left: dict[int, Staff]  # those of `drop` who left
+    stored: dict[tuple[int, int], FingerprintTemplate]  # the fingers of `keep`
+
+
+def _people(session: Session, device: Device, today: date) -> _People:
     wanted, left = staff_for_device(session=session, device=device, today=today)
     consent = store.consenting(session, {s.id or 0 for s in wanted})
     keep = {s.id or 0: s for s in wanted if (s.id or 0) in consent}
     drop = {s.id or 0: s for s in wanted + left if (s.id or 0) not in keep}
-    return keep, drop, store.current(session, set(keep))
+    return _People(keep, drop, {s.id or 0: s for s in left}, store.current(session, set(keep)))
 
 
 def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sealer, actor: str, today: date,
@@ -50,7 +56,8 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
     A dry run counts too what the run would add first: `pending` fingers ("PIN/finger") it would
     keep from other terminals, and fingers of people the user sync would put on this terminal.
     """
-    keep, drop, stored = _people(session, device, today)
+    people = _people(session, device, today)
+    keep, drop, stored = people.keep, people.drop, people.stored
     users = {u.pin: u for u in terminal.read_users()}
     by_uid = {u.uid: u.pin for u in users.values()}
     on_terminal = {(by_uid.get(f.uid, ""), f.finger): f for f in terminal.read_templates()}
@@ -100,7 +107,10 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
 def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, today: date,
               dry_run: bool = False, pending: frozenset[str] = frozenset()) -> Distribution:
     """Queue DATA UPDATE/DELETE commands so a push terminal comes to hold the right fingers."""
-    keep, drop, stored = _people(session, device, today)
+    people = _people(session, device, today)
+    keep, drop, stored = people.keep, people.drop, people.stored
+    if not dry_run:  # a push-only office has no pull read to erase its leavers' fingers at
+        store.erase_departed(session=session, staff={i: s.pin or "" for i, s in people.left.items()}, actor=actor)
     biodata = health.sync_state(session=session, device_id=device.id or 0).biodata
     held = holdings.of_device(session, device.id or 0)
     result = Distribution()

@@ -79,12 +79,9 @@ def harvest(*, session: Session, device: Device, fingers: list[Finger], cards: d
                 session.add(person)
                 audit.record(session=session, actor=actor, action="staff.card_from_terminal", entity="staff",
                              entity_id=person.id, before=before, after={"card": person.card, "device": device.serial})
-    departed = {s.id or 0: s for s in left}
-    for staff_id, person in departed.items():
-        if store.current(session, {staff_id}):
-            result.erased.append(person.pin or "")
-            if not dry_run:
-                store.erase(session=session, staff_id=staff_id, actor=actor, reason="left")
+    if not dry_run:
+        result.erased = store.erase_departed(session=session, staff={s.id or 0: s.pin or "" for s in left},
+                                             actor=actor)
     if (result.read or result.cards) and not dry_run:
         audit.record(session=session, actor=actor, action="fingerprints.read", entity="device", entity_id=device.id,
                      after={"fingers_read": result.read, "kept": result.enrolled, "no_consent": result.no_consent,

@@ -89,6 +89,14 @@ def erase(*, session: Session, staff_id: int, actor: str, reason: str) -> int:
     return count
 
 
+def erase_departed(*, session: Session, staff: dict[int, str], actor: str) -> list[str]:
+    """Erase the stored fingers of people who left (id -> PIN); the PINs whose fingers were erased."""
+    holders = {staff_id for staff_id, _ in current(session, set(staff))}
+    for staff_id in sorted(holders):
+        erase(session=session, staff_id=staff_id, actor=actor, reason="left")
+    return [staff[i] for i in sorted(holders)]
+
+
 def current(session: Session, staff_ids: set[int] | None = None) -> dict[tuple[int, int], FingerprintTemplate]:
     """(staff id, finger) -> the stored template row (still sealed)."""
     query = select(FingerprintTemplate)

@@ -31,3 +31,21 @@ def test_leaving_erases_face_templates(client: TestClient, session, faces_dir) -
     assert answer.status_code == 200, answer.text
     session.expire_all()
     assert session.exec(count).one() == 0
+
+
+def test_leaving_erases_fingerprint_templates(client: TestClient, session) -> None:
+    from devices.fingerprints import store
+    from devices.fingerprints.models import FingerprintTemplate
+
+    staff = make_staff(session, full_name="Nguyễn Văn Vân", pin="7788")
+    consent = store.record_consent(session=session, staff_id=staff.id, actor="hr", method="văn bản")
+    store.store(session=session, row=None, staff_id=staff.id, finger=store.Finger("7788", 3, b"tmpl" * 50),
+                consent_id=consent.id, device_id=None, seal=store.sealer())
+    session.commit()
+    count = select(func.count()).select_from(FingerprintTemplate).where(FingerprintTemplate.staff_id == staff.id)
+    assert session.exec(count).one() == 1
+    answer = client.post(f"/api/staff/{staff.id}/leave", headers=admin_headers(session),
+                         json={"last_day": (date.today() - timedelta(days=1)).isoformat()})
+    assert answer.status_code == 200, answer.text
+    session.expire_all()
+    assert session.exec(count).one() == 0

@@ -1,6 +1,6 @@
 """The simulator in push mode: a SimTerminal speaking ADMS to a server, as real push terminals do.
 
-It uploads each enrolment as an OPERLOG `FP` line (or `BIODATA` on protocol 2.x firmware), fetches
+It uploads its punches as ATTLOG lines, each enrolment as an OPERLOG `FP` line (or `BIODATA` on protocol 2.x firmware), fetches
 queued commands with `getrequest`, carries them out on its memory (users, fingers) and reports each
 result with `devicecmd`. `http` is any client with httpx's `get`/`post` (httpx.Client, TestClient).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from devices import zkfinger
+from devices import zkfinger, zkproto
 from devices.simulator import SimTerminal
 
 
@@ -21,6 +21,7 @@ class PushAgent:
         self.biodata = biodata
         self.serial = terminal.config.serial
         self._pending: list[tuple[str, zkfinger.RawFinger]] = []
+        self._punches_sent = 0
         terminal.on_enrolment(lambda pin, finger: self._pending.append((pin, finger)))
 
     def handshake(self) -> str:
@@ -33,6 +34,34 @@ class PushAgent:
             return "OK: 0"
         body = "\n".join(lines) + "\n"
         return str(self.http.post(f"/iclock/cdata?SN={self.serial}&table=OPERLOG&Stamp=1", content=body).text)
+
+    def upload_punches(self) -> str:
+        """POST the punches made since the last upload as ATTLOG lines (the verify mode in the fourth field)."""
+        with self.terminal.lock:
+            fresh = self.terminal.punches[self._punches_sent :]
+            self._punches_sent = len(self.terminal.punches)
+        lines = []
+        for punch in fresh:
+            try:
+                when = zkproto.decode_time(punch.time)
+            except ValueError:
+                continue
+            lines.append(f"{punch.user_id}\t{when:%Y-%m-%d %H:%M:%S}\t{punch.status}\t{punch.punch}\t0\t0")
+        if not lines:
+            return "OK: 0"
+        body = "\n".join(lines) + "\n"
+        return str(self.http.post(f"/iclock/cdata?SN={self.serial}&table=ATTLOG&Stamp={self._punches_sent}",
+                                  content=body).text)
+
+    def run(self, *, every: float, stop: Any) -> None:
+        """As a terminal does: handshake, then upload and fetch commands every `every` seconds until `stop` is set."""
+        self.handshake()
+        while not stop.is_set():
+            self.upload_punches()
+            self.upload_enrolments()
+            while self.poll_commands():
+                pass
+            stop.wait(every)
 
     def poll_commands(self) -> int:
         """Fetch and carry out the queued commands, confirming each; how many were run."""

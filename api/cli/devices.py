@@ -310,8 +310,14 @@ def simulate(
     count: int = typer.Option(1, help="Số máy, trên các cổng liên tiếp."),
     drift: float = typer.Option(0.0, help="Độ lệch đồng hồ của máy, giây."),
     host: str = typer.Option("127.0.0.1"),
+    push_to: str | None = typer.Option(None, "--push-to", help="Máy đẩy dữ liệu (ADMS) tới dịch vụ ở địa chỉ này, "
+                                        "ví dụ http://127.0.0.1:8000, thay vì chờ được quét."),
+    push_every: float = typer.Option(5.0, help="Với --push-to: số giây giữa hai lần gửi."),
 ) -> None:
     """Chạy máy chấm công giả lập cho đến khi bị dừng (Ctrl+C)."""
+    if push_to:
+        _simulate_push(push_to, count=count, users=users, punches=punches, every=push_every)
+        return
     try:
         handle = start_simulator(port=port, host=host, count=count, users=users, punches=punches,
                                  user_format=user_format, punch_format=punch_format, comm_key=comm_key,
@@ -362,3 +368,29 @@ def _when(device: Device, instant: object) -> str:
     if instant is None:
         return "-"
     return to_local(instant, health.device_zone(device)).strftime("%d/%m %H:%M:%S")  # type: ignore[arg-type]
+
+
+def _simulate_push(url: str, *, count: int, users: int, punches: int, every: float) -> None:
+    """Simulated push terminals (serials SIMPUSH...): punches, enrolments and command results sent to `url`."""
+    import httpx
+
+    from devices.sim_push import PushAgent
+    from devices.simulator import SimTerminal, TerminalConfig, generate
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    threads = []
+    with httpx.Client(base_url=url, timeout=10.0) as http:
+        for i in range(count):
+            terminal = SimTerminal(TerminalConfig(serial=f"SIMPUSH{i + 1:06d}"))
+            generate(terminal, users=users, punches=punches, seed=1 + i)
+            agent = PushAgent(terminal, http)
+            thread = threading.Thread(target=agent.run, kwargs={"every": every, "stop": stop}, daemon=True)
+            thread.start()
+            threads.append(thread)
+            console.print(f"Máy {terminal.config.serial} gửi tới {url} mỗi {every:g} giây "
+                          f"(đăng ký trước: attendance devices add {terminal.config.serial} --push).")
+        stop.wait()
+        for thread in threads:
+            thread.join(timeout=every + 10)

@@ -59,6 +59,8 @@ def test_push_terminal_gets_fingers_by_command_confirms_them_and_uploads_its_own
     held = session.exec(select(TerminalFingerprint).where(TerminalFingerprint.device_id == push.id)).all()
     assert len(held) == 3 and all(h.confirmed and h.command_id is None for h in held)
     assert not _sync(session, devices + [push])[2].written  # confirmed: nothing sent twice
+    agent.terminal.add_punch("502", punch=1)
+    assert agent.upload_punches().startswith("OK: 1")
 
     # Binh enrolls a finger at the push terminal: it reaches the pull terminals.
     agent.terminal.enroll_finger("502", 3, b"binh-middle" * 50)
@@ -90,3 +92,30 @@ def test_a_failed_command_is_sent_again_at_the_next_sync(session, simulator, cli
     client.post(f"/iclock/devicecmd?SN={PUSH_SN}", content=body)
     session.expire_all()
     assert len(_sync(session, devices + [push])[2].written) == 3
+
+
+def test_the_push_simulator_runs_like_a_terminal(session, simulator, client) -> None:
+    import threading
+    import time
+
+    people, a, b, devices = _office(session, simulator)
+    push = add_device(session=session, serial=PUSH_SN, actor="admin", kind=DeviceKind.ZK_PUSH)
+    session.commit()
+    _sync(session, devices + [push])
+    agent = PushAgent(SimTerminal(TerminalConfig(serial=PUSH_SN)), client)
+    agent.terminal.add_user("501", "An")
+    agent.terminal.add_punch("501", punch=15)
+    stop = threading.Event()
+    runner = threading.Thread(target=agent.run, kwargs={"every": 0.05, "stop": stop})
+    runner.start()
+    try:
+        deadline = time.monotonic() + 20
+        while agent.terminal.fingers_of("502") != {1: BINH_1} and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        runner.join(timeout=10)
+    assert agent.terminal.fingers_of("502") == {1: BINH_1} and agent.terminal.fingers_of("501") == {0: AN_0, 6: AN_6}
+    session.expire_all()
+    from attendance.models import Punch
+    assert session.exec(select(Punch.verify).where(Punch.device_serial == PUSH_SN)).all() == [15]

@@ -1,7 +1,7 @@
 """Fingerprint templates as the person's biometric data: consents, sealed templates, terminal holdings.
 
 Revision ID: 0020_fingerprint_templates
-Revises: 0017_notifications
+Revises: 0019_request_workflow
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import attendance.timeutil
 
 revision: str = "0020_fingerprint_templates"
-down_revision: str | Sequence[str] | None = "0017_notifications"
+down_revision: str | Sequence[str] | None = "0019_request_workflow"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -122,6 +122,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sealed.unreadable": ("Không giải mã được dữ liệu sinh trắc (sai khoá hoặc dữ liệu bị sửa).",
                           "biometric data cannot be decrypted (wrong key or altered data)"),
 }
+from attendance.messages_province import MESSAGES as _PROVINCE  # noqa: E402 - mergers and splits
+
+MESSAGES.update(_PROVINCE)
 
 MESSAGES.update(REQUEST_MESSAGES)
 

@@ -278,12 +278,12 @@ class _Soak:
         self.fault_windows.append((started, (back or started) + 5.0))
         return Recovery(fault, started - self.t0, back - started if back else None, note=note)
 
-    def _terminal_recovery(self, started: float) -> float | None:
-        """Until the last upload failure within 60 s of the fault was followed by a success on that terminal."""
+    def _terminal_recovery(self, started: float, until: float) -> float | None:
+        """Until the last upload failure between the fault and `until` (the next fault) was followed by a success."""
         worst: float | None = 0.0
         for term in self.push:
             uploads = [e for e in term.exchanges if e.kind == "upload"]
-            failures = [e for e in uploads if not e.ok and started <= e.started <= started + 60]
+            failures = [e for e in uploads if not e.ok and started <= e.started < until]
             if not failures:
                 continue
             last = failures[-1].started
@@ -389,8 +389,10 @@ class _Soak:
                  if e.kind == "getrequest" and e.ok and peak[0] <= e.started < peak[1]]
         self.report.getrequest_rate = len(polls) / (peak[1] - peak[0])
         self.report.getrequest_target = self.plan.getrequests_per_second
-        for recovery in self.report.recoveries:
+        starts = [self.t0 + r.at for r in self.report.recoveries] + [float("inf")]
+        for index, recovery in enumerate(self.report.recoveries):
             if recovery.fault in ("api", "postgres restart"):
-                recovery.terminal_seconds = self._terminal_recovery(self.t0 + recovery.at)
+                until = min(starts[index + 1], starts[index] + 60.0)
+                recovery.terminal_seconds = self._terminal_recovery(starts[index], until)
             if recovery.fault == "api":
                 recovery.fault = "API process SIGKILL"

@@ -9,6 +9,7 @@ API process, so a failure moves a terminal to the next address in its list.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -66,10 +67,8 @@ class PushTerminal:
                     self.current = (self.current + 1) % len(self.apis)
                 next_poll = now + self.getrequest_interval
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_poll - time.monotonic()))
-            except TimeoutError:
-                pass
 
     async def _upload(self) -> bool:
         lines = self.log[self.acked:self.acked + CHUNK]

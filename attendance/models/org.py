@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Field, SQLModel
 
 PATH_SEPARATOR = " / "
@@ -26,3 +28,7 @@ class Unit(UnitBase, table=True):
                                           description="addresses/networks its push terminals may send from")
     two_step_approval: bool | None = Field(default=None, description="requests need the head, then the personnel "
                                            "office; None = as the parent unit")
+    # A merger or split (attendance.mergers) keeps the unit and its history; from this date it has no
+    # staff or terminals, and successor_id is where they went.
+    dissolved_on: date | None = Field(default=None, description="merged away from this date")
+    successor_id: int | None = Field(default=None, foreign_key="units.id")

@@ -42,11 +42,11 @@ def merge_unit(*, session: Session, source: Unit, target: Unit, effective: date,
         raise InvalidInput(code="merger.into_itself", source=source.path, target=target.path)
     _ensure_active(source, effective)
     _ensure_active(target, effective)
-    units = {u.id: u for u in session.exec(select(Unit).where(col(Unit.id).in_(subtree_ids(session=session, unit=source))))}
+    inside = subtree_ids(session=session, unit=source)
+    units = {u.id: u for u in session.exec(select(Unit).where(col(Unit.id).in_(inside))) if u.id is not None}
     created = 0
     counterpart: dict[int, Unit] = {}
     for unit_id, unit in sorted(units.items(), key=lambda item: item[1].path.count(PATH_SEPARATOR)):
-        assert unit_id is not None
         relative = unit.path[len(source.path):]
         found, made = ensure_unit_path(session=session, path=target.path + relative) if relative else (target, False)
         counterpart[unit_id] = found
@@ -152,11 +152,11 @@ def _move_assignments(session: Session, rows: list[StaffAssignment], counterpart
     return len(people)
 
 
-def _move_devices(session: Session, counterpart: dict[int | None, Unit], only: set[int | None] | None = None) -> int:
-    rows = session.exec(select(Device).where(col(Device.unit_id).in_([k for k in counterpart if k is not None])))
+def _move_devices(session: Session, counterpart: dict[int, Unit], only: set[int | None] | None = None) -> int:
+    rows = session.exec(select(Device).where(col(Device.unit_id).in_(list(counterpart))))
     moved = 0
     for device in rows:
-        if only is not None and device.id not in only:
+        if device.unit_id is None or (only is not None and device.id not in only):
             continue
         device.unit_id = counterpart[device.unit_id].id
         device.pin_scope_id = pin_scope.organisation_id(session, device.unit_id)

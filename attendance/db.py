@@ -11,10 +11,11 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from config import Settings, get_settings
+from config.settings import DatabasePool
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, pool: DatabasePool | None = None) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL a bounded pool."""
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -36,19 +37,24 @@ def make_engine(url: str) -> Engine:
         return engine
     # connect_timeout: a database host that vanished fails a request (and the readiness probe's thread)
     # within seconds instead of after the kernel's TCP timeout of minutes.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
+    # pool_pre_ping: after a PostgreSQL restart every pooled connection is dead; the ping finds it at
+    # checkout and reconnects, so requests after the restart do not fail on a stale connection.
+    pool = pool or DatabasePool()
+    return create_engine(url, pool_pre_ping=True, pool_size=pool.size, max_overflow=pool.max_overflow,
+                         pool_timeout=pool.timeout_seconds, connect_args={"connect_timeout": 5})
 
 
 @lru_cache
-def _engine_for(url: str) -> Engine:
-    engine = make_engine(url)
+def _engine_for(url: str, pool: DatabasePool) -> Engine:
+    engine = make_engine(url, pool)
     _ENGINES.append(engine)
     return engine
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine for the configured database."""
-    return _engine_for((settings or get_settings()).sqlalchemy_url)
+    settings = settings or get_settings()
+    return _engine_for(settings.sqlalchemy_url, settings.database_pool)
 
 
 def reset_engines() -> None:

@@ -90,6 +90,18 @@ class TerminalPolicy(BaseModel):
         return value
 
 
+class DatabasePool(BaseModel, frozen=True):
+    """Connections each process keeps to PostgreSQL (ATTENDANCE_DATABASE_POOL__<NAME>).
+
+    A province runs several API processes, pollers and the worker on one server whose default
+    limit is 100 connections: 6 processes x (5 + 10) stays under it, where the library's 10 + 20
+    each did not (the last ones refused with "too many clients" as pools refilled after a restart)."""
+
+    size: int = Field(5, ge=1, le=100, description="connections kept open per process")
+    max_overflow: int = Field(10, ge=0, le=200, description="extra connections opened under load, closed after")
+    timeout_seconds: float = Field(10.0, gt=0, description="a request waits this long for a free connection")
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -109,6 +121,7 @@ class Settings(BaseSettings):
     policy: AttendancePolicy = AttendancePolicy()
     faces: FacePolicy = FacePolicy()
     terminals: TerminalPolicy = TerminalPolicy()
+    database_pool: DatabasePool = DatabasePool()
     metrics_token: str | None = Field(None, description="when set, /metrics requires 'Authorization: Bearer <it>'")
     # E-mail notices and the worker that sends them; links in e-mails start with public_url.
     mail: MailSettings = MailSettings()

@@ -115,7 +115,7 @@ def run_soak(plan: SoakPlan) -> SoakReport:
     """Run the whole soak; the report says what was made, what was stored and how the faults went."""
     from attendance.migrate import upgrade
 
-    pg = PrivatePostgres(max_connections=100 + 40 * plan.api_processes + 20 * plan.pollers)
+    pg = PrivatePostgres(max_connections=100)  # PostgreSQL's default: the pools must fit in it
     logs = Path(tempfile.mkdtemp(prefix="attendance-soak-"))
     pg.start()
     try:

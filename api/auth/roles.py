@@ -10,6 +10,7 @@ class Role(StrEnum):
     PERSONNEL = "personnel"  # personnel office: all staff data of their unit tree
     HEAD = "head"  # head of a department: their department, approvals for it
     STAFF = "staff"  # their own record and requests only
+    PROVINCE = "province"  # a province's office: the reports of every organisation under its unit, nothing else
 
 
 class Permission(StrEnum):
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _P.REQUESTS_READ, _P.REQUESTS_FILE, _P.REQUESTS_DECIDE, _P.REPORTS_READ, _P.SELF_READ,
     }),
     Role.STAFF: frozenset({_P.SELF_READ, _P.REQUESTS_READ, _P.REQUESTS_FILE}),
+    Role.PROVINCE: frozenset({_P.REPORTS_READ}),
 }
 
 # What a device token may be given (camera services and other machines).
@@ -66,6 +68,7 @@ ROLE_LABELS_VI = {
     Role.PERSONNEL: "Phòng tổ chức cán bộ",
     Role.HEAD: "Trưởng phòng",
     Role.STAFF: "Cán bộ",
+    Role.PROVINCE: "Cấp tỉnh (xem báo cáo)",
 }
 
 
@@ -86,5 +89,7 @@ def parse_grants(grants: str | None) -> list[str]:
 
 
 def unit_scoped(role: Role | str) -> bool:
-    """Personnel offices and heads see their unit's subtree only; admins see all."""
-    return Role(role) in (Role.PERSONNEL, Role.HEAD)
+    """Personnel offices, heads and province offices see their unit's subtree only; admins see all.
+
+    A province account without a unit reads the reports of every organisation of the service."""
+    return Role(role) in (Role.PERSONNEL, Role.HEAD, Role.PROVINCE)

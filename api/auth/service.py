@@ -193,7 +193,7 @@ def principal_for_token(*, session: Session, token: str) -> Principal:
 def principal_for_user(*, session: Session, user: User, auth_session: AuthSession | None = None) -> Principal:
     """A user's permissions and unit scope."""
     permissions = permissions_for(user.role, user.grants)
-    if user.role == Role.ADMIN:
+    if user.role == Role.ADMIN or (user.role == Role.PROVINCE and user.unit_id is None):
         unit_ids: frozenset[int] | None = None
     elif unit_scoped(user.role) and user.unit_id is not None:
         unit = session.get(Unit, user.unit_id)
@@ -327,7 +327,7 @@ def _apply(session: Session, user: User, changes: dict[str, object]) -> None:
     for key, value in changes.items():
         setattr(user, key, value)
     role = Role(user.role)
-    if unit_scoped(role) and user.unit_id is None:
+    if unit_scoped(role) and user.unit_id is None and role is not Role.PROVINCE:
         raise InvalidInput(f"a {role.value} account needs a unit")
     if role is Role.STAFF and user.staff_id is None:
         raise InvalidInput("a staff account needs a linked staff member")

@@ -74,7 +74,7 @@ def build_office(session: Session) -> Office:
     )
     for name, role, unit, staff in (("admin", "admin", None, None), ("personnel", "personnel", root, None),
                                     ("head", "head", office, world.head_person),
-                                    ("staff", "staff", None, world.clerk)):
+                                    ("staff", "staff", None, world.clerk), ("province", "province", None, None)):
         world.users[name], world.headers[name] = add_user(session, name, role, unit=unit, staff=staff)
     world.headers["anonymous"] = {}
     session.commit()

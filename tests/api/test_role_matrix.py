@@ -27,7 +27,7 @@ from attendance.models import Request as LeaveRequest
 from attendance.reports.closing import close_month
 from tests.api.conftest import PASSWORD, Office
 
-ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin")
+ROLES = ("anonymous", "device", "staff", "head", "personnel", "admin", "province")
 DENY = "deny"  # 403 (missing permission) or 404 (outside the caller's scope)
 PUBLIC = {("GET", "/health"), ("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/metrics"),
           ("POST", "/api/auth/login"), ("POST", "/api/auth/token"), ("POST", "/api/auth/session")}
@@ -103,6 +103,7 @@ READERS = {"admin": 200, "personnel": 200, "head": 200}  # unit-scoped read acce
 WRITERS = {"admin": 200, "personnel": 200}
 WRITERS_201 = {"admin": 201, "personnel": 201}
 USERS = {"admin": 200, "personnel": 200, "head": 200, "staff": 200}
+ACCOUNT = {**USERS, "province": 200}  # what every account does with itself
 
 def _other_session(office: Office, session: Session, role: str) -> tuple[str, Any]:
     """A fresh session of the staff account for each role to try to end."""
@@ -143,19 +144,19 @@ def _attachment(office: Office, session: Session, role: str) -> tuple[str, Any]:
 
 
 CASES = [
-    Case("GET", "/api/auth/me", USERS),
-    Case("DELETE", "/api/auth/session", {r: 204 for r in USERS}),
-    Case("POST", "/api/auth/logout", {r: 204 for r in USERS}),
-    Case("POST", "/api/auth/logout-everywhere", USERS),
-    Case("POST", "/api/auth/2fa/setup", USERS),
-    Case("POST", "/api/auth/2fa/enable", {r: 409 for r in USERS},  # 409: no set-up started
+    Case("GET", "/api/auth/me", ACCOUNT),
+    Case("DELETE", "/api/auth/session", {r: 204 for r in ACCOUNT}),
+    Case("POST", "/api/auth/logout", {r: 204 for r in ACCOUNT}),
+    Case("POST", "/api/auth/logout-everywhere", ACCOUNT),
+    Case("POST", "/api/auth/2fa/setup", ACCOUNT),
+    Case("POST", "/api/auth/2fa/enable", {r: 409 for r in ACCOUNT},  # 409: no set-up started
          _with("/api/auth/2fa/enable", lambda o, r: {"code": "123456"})),
-    Case("POST", "/api/auth/2fa/disable", {r: 204 for r in USERS},
+    Case("POST", "/api/auth/2fa/disable", {r: 204 for r in ACCOUNT},
          _with("/api/auth/2fa/disable", lambda o, r: {"password": PASSWORD})),
     Case("GET", "/api/users/{user_id}/sessions", ADMIN),
     Case("DELETE", "/api/users/{user_id}/sessions", ADMIN),
     Case("DELETE", "/api/users/{user_id}/sessions/{session_id}", {"admin": 204}, _other_session),
-    Case("POST", "/api/auth/password", {r: 204 for r in USERS},
+    Case("POST", "/api/auth/password", {r: 204 for r in ACCOUNT},
          _with("/api/auth/password", lambda o, r: {"current_password": PASSWORD, "new_password": "another-long-pass"})),
     Case("GET", "/api/users", ADMIN),
     Case("POST", "/api/users", ADMIN_201,
@@ -245,7 +246,7 @@ def _closed(action: str) -> Callable[[Office, Session, str], tuple[str, Any]]:
 
 BIOMETRIC = {}  # no role holds the biometric permission: see test_biometric_routes_need_the_explicit_grant
 CAMERA = {"admin": 200, "device": 200}
-REPORT_READERS = READERS
+REPORT_READERS = {**READERS, "province": 200}  # a province office reads reports and nothing else
 CASES += [
     Case("POST", "/api/faces/consents", BIOMETRIC,
          _with("/api/faces/consents", lambda o, r: {"staff_id": o.colleague.id, "method": "paper"})),

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from devices.service import add_device
-from tests.api.conftest import Office, add_user, app, client, office  # noqa: F401 - the API tests' fixtures
+from tests.api.conftest import Office, add_user
 
 MONTH = "2026-10"
 
@@ -21,7 +21,7 @@ def _other_organisation_ids(office: Office, session: Session) -> list[str]:
             f"/api/reports/timesheet?unit={office.other.path}&month={MONTH}&format=csv"]
 
 
-def test_ids_of_another_organisation_answer_404_to_its_neighbours(client: TestClient, office: Office,  # noqa: F811
+def test_ids_of_another_organisation_answer_404_to_its_neighbours(client: TestClient, office: Office,
                                                                     session: Session) -> None:
     paths = _other_organisation_ids(office, session)
     for role in ("personnel", "head"):
@@ -35,7 +35,7 @@ def test_ids_of_another_organisation_answer_404_to_its_neighbours(client: TestCl
 
 
 def test_a_province_office_reads_reports_of_every_organisation_and_nothing_else(
-        client: TestClient, office: Office, session: Session) -> None:  # noqa: F811
+        client: TestClient, office: Office, session: Session) -> None:
     headers = office.headers["province"]
     for unit in (office.root.path, office.other.path, office.office.path):
         for kind, fmt in (("discipline", "json"), ("timesheet", "xlsx")):
@@ -49,7 +49,7 @@ def test_a_province_office_reads_reports_of_every_organisation_and_nothing_else(
     assert closing.status_code == 403
 
 
-def test_a_province_office_bound_to_a_unit_reads_only_below_it(client: TestClient, office: Office,  # noqa: F811
+def test_a_province_office_bound_to_a_unit_reads_only_below_it(client: TestClient, office: Office,
                                                                 session: Session) -> None:
     _, headers = add_user(session, "tinh.tanphu", "province", unit=office.root)
     session.commit()

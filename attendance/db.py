@@ -45,7 +45,7 @@ def make_engine(url: str, pool: DatabasePool | None = None) -> Engine:
 
 
 @lru_cache
-def _engine_for(url: str, pool: DatabasePool) -> Engine:
+def _engine_for(url: str, pool: DatabasePool, purpose: str = "requests") -> Engine:
     engine = make_engine(url, pool)
     _ENGINES.append(engine)
     return engine
@@ -55,6 +55,16 @@ def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine for the configured database."""
     settings = settings or get_settings()
     return _engine_for(settings.sqlalchemy_url, settings.database_pool)
+
+
+def writer_engine(settings: Settings | None = None) -> Engine:
+    """An engine of its own for one long-lived writer thread (the push group commit).
+
+    Request threads wait on that writer while holding a connection of the process's pool; if the
+    writer drew from the same pool, a burst of uploads could take every connection and leave the
+    writer waiting for one of them until the pool's timeout (uploads, then readiness, all failing)."""
+    settings = settings or get_settings()
+    return _engine_for(settings.sqlalchemy_url, DatabasePool(size=1, max_overflow=1), "writer")
 
 
 def reset_engines() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from attendance.db import get_engine
+from attendance.db import writer_engine
 from attendance.ledger import IngestResult, PunchIn, RejectedPunch, ingest_punches
 
 MAX_ROWS = 5000
@@ -54,7 +54,7 @@ class IngestBatcher:
 
     def _write(self, jobs: list[_Job]) -> None:
         try:
-            with Session(get_engine()) as session:
+            with Session(writer_engine()) as session:
                 result = ingest_punches(session=session, punches=[p for job in jobs for p in job.punches])
                 session.commit()
         except Exception as err:  # noqa: BLE001 - handed to the waiting caller(s)

@@ -78,6 +78,9 @@ async def upload(
             adms.hold_upload(session=session, device=device, address=address, table=kind, stamp=stamp, body=body)
             return "OK\n"
         if kind == "ATTLOG":
+            # Hand the connection back before waiting on the group commit (which has its own): a
+            # burst of uploads must not hold the whole pool idle while getrequests queue for it.
+            session.commit()
             return adms.receive_attlog(session=session, device=device, body=body, stamp=stamp,
                                        batcher=BATCHER).reply()
         return adms.receive_operlog(session=session, device=device, body=body, stamp=stamp).reply()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import camera, db, demo, devices, faces, report, secret, serve, staff, users, worker
+from api.cli import camera, db, demo, devices, faces, report, secret, serve, staff, units, users, worker
 
 app = typer.Typer(
     name="attendance",
@@ -20,6 +20,7 @@ app.add_typer(camera.app, name="camera")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
 app.add_typer(secret.app, name="secret")
+app.add_typer(units.app, name="units")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)

@@ -11,7 +11,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +34,8 @@ STATUS_BY_ERROR: list[tuple[type[AttendanceError], int]] = [
     (InvalidInput, 422),
     (AttendanceError, 400),
 ]
+
+DATABASE_RETRY_SECONDS = 5
 
 # Paths whose callers are programs (API clients, terminals, scrapers): errors stay JSON there.
 MACHINE_PATHS = ("/api/", "/api", "/iclock", "/metrics", "/health", "/docs", "/openapi.json", "/redoc")
@@ -74,6 +77,18 @@ def install_error_handlers(app: FastAPI) -> None:
         log.info("data error: %s", exc.orig)
         return JSONResponse(status_code=422, content={"detail": "a value is out of range or malformed",
                                                       "errors": []})
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # PostgreSQL restarting, unreachable, or every pooled connection busy: the service is briefly
+        # unavailable, not broken. 503 + Retry-After tells terminals and balancers to come back (and
+        # keeps a restart from filling the log with tracebacks).
+        log.warning("database unavailable for %s %s: %s", request.method, request.url.path,
+                    str(exc).splitlines()[0][:300])
+        return JSONResponse(status_code=503, headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+                            content={"detail": "the database is unavailable; try again shortly",
+                                     "error": "DatabaseUnavailable"})
 
     @app.exception_handler(OverflowError)
     async def _overflow(_request: Request, exc: OverflowError) -> JSONResponse:

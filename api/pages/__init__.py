@@ -18,12 +18,13 @@ from api.pages import (
     person,
     request_actions_page,
     requests,
+    units_page,
 )
 from api.pages.render import STATIC
 
 router = APIRouter(include_in_schema=False)
 for _module in (login, account, board, person, request_actions_page, requests, month, calendar_page, devices_page, faces_page, kiosk,
-                notifications):
+                notifications, units_page):
     router.include_router(_module.router)
 
 

@@ -464,6 +464,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kiosk.unknown": ("Không rõ người chấm", "Unknown person"),
     "kiosk.day_off": ("Ngày nghỉ", "Day off"),
 }
+from api.pages.i18n_province import MESSAGES as _PROVINCE  # noqa: E402 - the mergers page
+
+MESSAGES.update(_PROVINCE)
 
 
 MESSAGES.update(REQUEST_WORDS)

@@ -27,6 +27,7 @@ _ITEMS: list[tuple[str, str, tuple[P, ...]]] = [
     ("/devices", "nav.devices", (P.DEVICES_READ,)),
     ("/faces", "nav.faces", (P.BIOMETRICS_MANAGE,)),
     ("/kiosk", "nav.kiosk", (P.BOARD_READ,)),
+    ("/units/changes", "nav.units_changes", (P.UNITS_WRITE,)),
 ]
 
 
@@ -53,4 +54,6 @@ def home_for(principal: Principal) -> str:
         return "/today"
     if principal.staff_id is not None:
         return "/me"
+    if principal.can(P.REPORTS_READ):  # a province office: reports only
+        return "/month"
     return "/requests"

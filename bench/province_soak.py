@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,12 +33,17 @@ def main() -> None:
     plan = SoakPlan(push_terminals=args.push, pull_terminals=args.pull, seconds=args.seconds,
                     peak_punches_per_second=args.peak, getrequests_per_second=args.getrequest)
     load_before = os.getloadavg()
+    started, own_cpu = time.monotonic(), time.process_time()
     report = run_soak(plan)
+    wall, own_cpu = time.monotonic() - started, time.process_time() - own_cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_after = os.getloadavg()
     rows = [["plan", f"{plan.seconds:.0f} s; {plan.push_terminals} push + {plan.pull_terminals} pull terminals; "
                      f"{plan.api_processes} API processes, {plan.pollers} pollers, the worker"],
             ["peak offered", f"{plan.peak_punches_per_second:.0f} punches/s, {plan.getrequests_per_second:.0f} getrequest/s"],
             *report.rows(),
+            ["CPU: API processes + pollers + worker / the load generator (cores, average)",
+             f"{(children.ru_utime + children.ru_stime) / wall:.2f} / {own_cpu / wall:.2f} (PostgreSQL not counted)"],
             ["load average before / after (2 cores, shared with 4 other helpers)",
              f"{load_before[0]:.2f} / {load_after[0]:.2f}"],
             ["process logs", report.logs]]

@@ -1,7 +1,7 @@
 """Province scale: units keep their history through mergers (dissolved_on, successor_id).
 
 Revision ID: 0021_province
-Revises: 0019_request_workflow
+Revises: 0020_fingerprint_templates
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_province"
-down_revision: str | Sequence[str] | None = "0019_request_workflow"
+down_revision: str | Sequence[str] | None = "0020_fingerprint_templates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,8 @@ def snapshot(obj: SQLModel | None) -> dict[str, Any] | None:
     """A JSON-safe copy of a row's fields, for before/after values."""
     if obj is None:
         return None
-    return {key: _jsonable(value) for key, value in obj.model_dump().items()}
+    derived = getattr(obj, "__audit_exclude__", ())
+    return {key: _jsonable(value) for key, value in obj.model_dump().items() if key not in derived}
 
 
 def record(

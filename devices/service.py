@@ -35,6 +35,31 @@ def add_device(
     """Register a terminal (an admin's act: only registered serials may push or be polled)."""
     try:
         serial = normalise_serial(serial)
+    except InvalidInput as err:
+        raise BadDeviceInput(str(err)) from err
+    name, push_allowed_from = check_settings(
+        session=session, kind=kind, name=name, host=host, port=port, transport=transport, comm_key=comm_key,
+        timezone=timezone, unit_id=unit_id, poll_interval_seconds=poll_interval_seconds,
+        push_allowed_from=push_allowed_from)
+    if session.exec(select(Device.id).where(Device.serial == serial)).first() is not None:
+        raise Conflict(f"máy {serial} đã được đăng ký")
+    device = Device(serial=serial, name=name, kind=kind, host=host, port=port, transport=transport,
+                    comm_key=comm_key, timezone=timezone, unit_id=unit_id,
+                    pin_scope_id=pin_scope.organisation_id(session, unit_id),
+                    poll_interval_seconds=poll_interval_seconds, live_mode=live_mode,
+                    clear_log_allowed=clear_log_allowed, push_allowed_from=push_allowed_from)
+    session.add(device)
+    session.flush()
+    audit.record(session=session, actor=actor, action="device.add", entity="device", entity_id=device.id,
+                 after=_public(device))
+    return device
+
+
+def check_settings(*, session: Session, kind: str, name: str, host: str | None, port: int, transport: str,
+                   comm_key: int, timezone: str | None, unit_id: int | None, poll_interval_seconds: int,
+                   push_allowed_from: str | None) -> tuple[str, str | None]:
+    """BadDeviceInput unless a device's settings hold together; returns the cleaned name and networks."""
+    try:
         name = clean_text(name, what="tên máy", max_length=200) or ""
     except InvalidInput as err:
         raise BadDeviceInput(str(err)) from err
@@ -55,18 +80,7 @@ def add_device(
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise BadDeviceInput(f"múi giờ không hợp lệ: {timezone!r}") from err
-    if session.exec(select(Device.id).where(Device.serial == serial)).first() is not None:
-        raise Conflict(f"máy {serial} đã được đăng ký")
-    device = Device(serial=serial, name=name, kind=kind, host=host, port=port, transport=transport,
-                    comm_key=comm_key, timezone=timezone, unit_id=unit_id,
-                    pin_scope_id=pin_scope.organisation_id(session, unit_id),
-                    poll_interval_seconds=poll_interval_seconds, live_mode=live_mode,
-                    clear_log_allowed=clear_log_allowed, push_allowed_from=push_allowed_from)
-    session.add(device)
-    session.flush()
-    audit.record(session=session, actor=actor, action="device.add", entity="device", entity_id=device.id,
-                 after=_public(device))
-    return device
+    return name, push_allowed_from
 
 
 def get_device(*, session: Session, serial: str) -> Device:

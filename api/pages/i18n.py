@@ -494,3 +494,12 @@ def translator(language: str) -> Callable[..., str]:
         return translate(key, language, **params)
 
     return t
+
+
+def _merge_catalogues() -> None:
+    from api.pages.i18n_admin import ADMIN_MESSAGES
+
+    MESSAGES.update(ADMIN_MESSAGES)
+
+
+_merge_catalogues()

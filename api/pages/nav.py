@@ -23,9 +23,12 @@ _ITEMS: list[tuple[str, str, tuple[P, ...]]] = [
     ("/requests", "nav.requests", (P.REQUESTS_READ, P.REQUESTS_FILE)),
     ("/notifications", "nav.notifications", ()),
     ("/month", "nav.month", (P.REPORTS_READ,)),
+    ("/staff", "nav.staff", (P.STAFF_READ,)),
     ("/calendar", "nav.calendar", (P.SCHEDULES_READ,)),
     ("/devices", "nav.devices", (P.DEVICES_READ,)),
     ("/faces", "nav.faces", (P.BIOMETRICS_MANAGE,)),
+    ("/users", "nav.users", (P.USERS_MANAGE,)),
+    ("/audit", "nav.audit", (P.AUDIT_READ,)),
     ("/kiosk", "nav.kiosk", (P.BOARD_READ,)),
     ("/units/changes", "nav.units_changes", (P.UNITS_WRITE,)),
 ]

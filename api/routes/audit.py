@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import AwareDatetime
-from sqlmodel import col, select
+from sqlmodel import col
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
@@ -14,6 +14,7 @@ from api.deps import MAX_ID, SessionDep, require
 from api.schemas.activity import AuditPublic
 from api.schemas.common import COMMON_RESPONSES, Page
 from api.services.paging import Limit, Offset, paginate
+from attendance.audit_log import audit_query
 from attendance.models import AuditEntry
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], responses=COMMON_RESPONSES)
@@ -30,18 +31,8 @@ def list_entries(session: SessionDep, _: AuditRead, limit: Limit = 100, offset: 
                  client: Annotated[str | None, Query(max_length=100, description="address of the request",
                                                      examples=["10.0.0.7"])] = None,
                  since: AwareDatetime | None = None, until: AwareDatetime | None = None) -> Page[AuditPublic]:
-    query = select(AuditEntry)
-    for value, column in ((entity, AuditEntry.entity), (entity_id, AuditEntry.entity_id),
-                          (actor, AuditEntry.actor), (client, AuditEntry.client)):
-        if value is not None:
-            query = query.where(col(column) == value)
-    if action:
-        query = query.where(col(AuditEntry.action).startswith(action) if action.endswith(".")
-                            else col(AuditEntry.action) == action)
-    if since is not None:
-        query = query.where(col(AuditEntry.at) >= since)
-    if until is not None:
-        query = query.where(col(AuditEntry.at) < until)
+    query = audit_query(entity=entity, entity_id=entity_id, actor=actor, action=action, client=client, since=since,
+                        until=until)
     return paginate(session, query, model=AuditPublic, order_by=[col(AuditEntry.id).desc()], limit=limit,
                     offset=offset)
 

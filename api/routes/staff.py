@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import col, func, or_, select
+from sqlmodel import col, select
 
 from api.auth.principal import Principal
 from api.auth.roles import Permission
@@ -19,6 +19,7 @@ from api.services.scope import apply, ensure_unit_in_scope, staff_condition
 from attendance.models import Staff, StaffAssignment, Unit
 from attendance.org import subtree_ids
 from attendance.staff import assign_pin, create_staff, mark_left, move_staff
+from attendance.staff_directory import search_conditions
 from devices.fingerprints import store as fingerprints
 from recognition.enrollment import erase_faces
 
@@ -39,14 +40,13 @@ def list_staff(session: SessionDep, principal: StaffRead, limit: Limit = 50, off
         unit = session.get(Unit, unit_id)
         ids = subtree_ids(session=session, unit=unit) if unit is not None else []
         query = query.where(col(Staff.unit_id).in_(ids))
-    if q:
-        pattern = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Staff.full_name).like(pattern), func.lower(Staff.code).like(pattern)))
+    if q:  # accent-insensitive, as the directory page searches: "nguyen" finds "Nguyễn"
+        query = query.where(*search_conditions(q))
     if active is not None:
         query = query.where(Staff.active == active)
     if pin:
         query = query.where(Staff.pin == pin)
-    return paginate(session, query, model=StaffPublic, order_by=[col(Staff.full_name), col(Staff.id)],
+    return paginate(session, query, model=StaffPublic, order_by=[col(Staff.name_order), col(Staff.id)],
                     limit=limit, offset=offset)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
+from api.pages.i18n_admin import ADMIN_MESSAGES
 from api.pages.i18n_requests import REQUEST_WORDS
 
 LANGUAGES = ("vi", "en")
@@ -470,6 +471,7 @@ MESSAGES.update(_PROVINCE)
 
 
 MESSAGES.update(REQUEST_WORDS)
+MESSAGES.update(ADMIN_MESSAGES)
 
 
 def language_of(request: Request) -> str:
@@ -494,12 +496,3 @@ def translator(language: str) -> Callable[..., str]:
         return translate(key, language, **params)
 
     return t
-
-
-def _merge_catalogues() -> None:
-    from api.pages.i18n_admin import ADMIN_MESSAGES
-
-    MESSAGES.update(ADMIN_MESSAGES)
-
-
-_merge_catalogues()

@@ -1,7 +1,7 @@
 """The staff directory's search: staff.search_text (folded name, code, PIN) and staff.name_order.
 
 Revision ID: 0018_admin_pages
-Revises: 0019_request_workflow
+Revises: 0020_fingerprint_templates
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from attendance.search_text import name_order_of, search_text_of
 
 revision: str = "0018_admin_pages"
-down_revision: str | Sequence[str] | None = "0019_request_workflow"
+down_revision: str | Sequence[str] | None = "0020_fingerprint_templates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -110,6 +110,7 @@ ADMIN_MESSAGES: dict[str, tuple[str, str]] = {
     "role.personnel": ("Phòng tổ chức cán bộ", "Personnel office"),
     "role.head": ("Trưởng phòng", "Head of department"),
     "role.staff": ("Cán bộ", "Staff member"),
+    "role.province": ("Cấp tỉnh (xem báo cáo)", "Province (reports only)"),
     "pager.label": ("Chuyển trang", "Pages"),
     "pager.previous": ("Trang trước", "Previous"),
     "pager.next": ("Trang sau", "Next"),

@@ -1,7 +1,7 @@
 """The staff directory's search: staff.search_text (folded name, code, PIN) and staff.name_order.
 
 Revision ID: 0018_admin_pages
-Revises: 0020_fingerprint_templates
+Revises: 0021_province
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from attendance.search_text import name_order_of, search_text_of
 
 revision: str = "0018_admin_pages"
-down_revision: str | Sequence[str] | None = "0020_fingerprint_templates"
+down_revision: str | Sequence[str] | None = "0021_province"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -357,6 +357,7 @@ def test_accounts_and_roles_are_managed_by_administrators(client: TestClient, se
     listing = client.get("/users", params={"role": "personnel"})
     assert listing.status_code == 200 and "phongtc" in listing.text and "quantri" not in listing.text.split(
         'id="user-list"')[1].split("</ul>")[0]
+    assert "Cấp tỉnh (xem báo cáo)" in listing.text  # every role named in words, none as a key
     refused = client.post("/users", data={"username": "tp.kinhte", "role": "head", "full_name": "Trưởng phòng KT"})
     assert refused.status_code == 422 and 'value="tp.kinhte"' in refused.text  # a head needs a unit
     created = client.post("/users", data={"username": "tp.kinhte", "role": "head", "full_name": "Trưởng phòng KT",

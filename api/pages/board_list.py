@@ -2,16 +2,14 @@
 
 Evaluating a 1,500-person day costs far more than a page request may, and every refresh of every
 open board would pay it again. So the day is evaluated once into an in-process snapshot, keyed by
-what can change it: the newest punch and audit entry (one tiny query, api.services.board_cache's
-`data_version`: requests, calendar and staff changes are all audited) and, for today, the minute
+what can change it: the newest punch and audit entry (one tiny query, api.services.build_once's
+`board_key`: requests, calendar and staff changes are all audited) and, for today, the minute
 (sessions fall due as time passes). A page request filters the snapshot's rows in Python, sorts by
 precomputed keys and renders only its 50 rows. One request builds a missing snapshot; the others
 asking for it get the previous snapshot of the same board if there is one, else they wait for it."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,14 +19,13 @@ from sqlmodel import Session, col, select
 
 from api.pages.i18n import translator
 from api.pages.render import format_time, session_class, session_label, templates
-from api.services.board_cache import data_version
+from api.services.build_once import BuildOnce, board_key
 from attendance.calendar import day_schedule
 from attendance.collation import name_key, text_key
 from attendance.models import Unit
 from attendance.queries import board_json, day_board
 from attendance.search_text import fold, search_terms
 from attendance.timeutil import utcnow
-from attendance.zones import unit_today
 
 PAGE_SIZE = 50
 LIST_PREVIEW = 10  # entries of the late / missing / absent lists shown above the full list
@@ -70,50 +67,18 @@ class Snapshot:
     lists_html: dict[str, Markup] = field(default_factory=dict)  # language -> the short lists
 
 
-_cache: OrderedDict[tuple[object, ...], Snapshot] = OrderedDict()
-_latest: dict[tuple[int | None, date], Snapshot] = {}  # (unit, day) -> the newest snapshot built
-_building: dict[tuple[object, ...], threading.Lock] = {}
-_lock = threading.Lock()
+SNAPSHOTS: BuildOnce[Snapshot] = BuildOnce(max_entries=MAX_SNAPSHOTS)
 
 
 def snapshot(*, session: Session, unit: Unit, day: date, today: date | None = None,
              now: datetime | None = None) -> Snapshot:
     """The board of `unit` on `day` (`today`: the unit's local date, when the caller knows it), evaluated
-    once per change of its inputs."""
+    once per change of its inputs. While one request evaluates the day again, the others are served the
+    previous state of the same board (a few hundred milliseconds old) rather than all waiting for it."""
     now = now or utcnow()
-    today = today or unit_today(session=session, unit=unit, now=now)
-    minute = now.strftime("%Y%m%d%H%M") if day >= today else None
-    key = (unit.id, day, minute, *data_version(session))
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-        builder = _building.setdefault(key, threading.Lock())
-        previous = _latest.get((unit.id, day))
-    # While one request evaluates the day again, the others are served the previous state of the same
-    # board (a few hundred milliseconds old) rather than all waiting for it.
-    if not builder.acquire(blocking=previous is None):
-        assert previous is not None
-        return previous
-    try:
-        with _lock:
-            found = _cache.get(key)
-        if found is not None:
-            return found
-        built = _build(session=session, unit=unit, day=day, now=now)
-        with _lock:
-            _cache[key] = built
-            _latest[(unit.id, day)] = built
-            while len(_cache) > MAX_SNAPSHOTS:
-                _cache.popitem(last=False)
-            while len(_latest) > MAX_SNAPSHOTS:
-                _latest.pop(next(iter(_latest)))
-    finally:
-        builder.release()
-        with _lock:
-            _building.pop(key, None)
-    return built
+    key = board_key(session=session, unit=unit, day=day, now=now, today=today)
+    return SNAPSHOTS.get(key, lambda: _build(session=session, unit=unit, day=day, now=now),
+                         family=(unit.id, day))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +132,7 @@ def lists_html(snap: Snapshot, language: str, filter_href: Any) -> Markup:
 
 
 def clear() -> None:
-    with _lock:
-        _cache.clear()
-        _latest.clear()
+    SNAPSHOTS.clear()
 
 
 def _labelled(row: dict[str, Any], language: str) -> dict[str, Any]:

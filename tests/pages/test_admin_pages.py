@@ -384,7 +384,7 @@ def test_board_snapshot_follows_new_punches_and_serves_the_previous_one_while_re
     from datetime import datetime
 
     from api.pages import board_list
-    from api.services.board_cache import data_version
+    from api.services.build_once import data_version
     from attendance.ledger import PunchIn, ingest_punches
     from attendance.models import PunchSource
     from tests.pages.conftest import DAY
@@ -403,12 +403,12 @@ def test_board_snapshot_follows_new_punches_and_serves_the_previous_one_while_re
     key = (office.root.id, DAY, None, *data_version(session))
     busy = threading.Lock()
     busy.acquire()
-    board_list._building[key] = busy  # another request is evaluating the new state
+    board_list.SNAPSHOTS._building[key] = busy  # another request is evaluating the new state
     try:
         assert board_list.snapshot(session=session, unit=office.root, day=DAY) is first
     finally:
         busy.release()
-        board_list._building.pop(key, None)
+        board_list.SNAPSHOTS._building.pop(key, None)
     fresh = board_list.snapshot(session=session, unit=office.root, day=DAY)
     assert fresh is not first
     cell = next(p for p in fresh.people if p.data["staff_id"] == office.missing.id).data["morning"]

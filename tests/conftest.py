@@ -18,6 +18,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import Session, SQLModel
 
+from tests.browser import browser, server, shots  # noqa: F401  (one instance for every area)
+
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FACES = SHARED / "faces"

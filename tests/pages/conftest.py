@@ -1,51 +1,19 @@
-"""The real app under uvicorn on a loopback port, Debian's chromium driven by Playwright, seed builders."""
+"""Seed builders of the page tests (the live server and Chromium are tests/browser.py's, for every area)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
 from sqlmodel import Session
 
 from api.auth.service import create_user
 from attendance.models import Staff, Unit
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (the page tests' names)
 from tests.factories import make_staff, make_unit, punch_at
-from tests.live_server import running_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "pages"
 PASSWORD = "mat-khau-thu-nghiem-2026"
 DAY = date(2026, 11, 18)  # a Wednesday, a working day
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """The real application served by uvicorn in a thread, against the test database."""
-    with running_app("pages-uvicorn") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/setup.sh does this)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the dev extra)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def shots() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
 
 
 @dataclass

@@ -127,8 +127,11 @@ def needs_second_approval(*, session: Session, staff_id: int) -> bool:
     """True when the person's unit, or the nearest ancestor that says, asks for two approvals."""
     staff = session.get(Staff, staff_id)
     unit = session.get(Unit, staff.unit_id) if staff is not None else None
-    if unit is None:
-        return False
+    return unit is not None and unit_needs_second_approval(session=session, unit=unit)
+
+
+def unit_needs_second_approval(*, session: Session, unit: Unit) -> bool:
+    """The unit's own two-step setting, else the nearest ancestor's, else one approval."""
     for candidate in ancestors(session=session, unit=unit):
         if candidate.two_step_approval is not None:
             return candidate.two_step_approval

@@ -126,6 +126,14 @@ from attendance.messages_province import MESSAGES as _PROVINCE  # noqa: E402 - m
 
 MESSAGES.update(_PROVINCE)
 
+from attendance.messages_auth import MESSAGES as _AUTH  # noqa: E402 - accounts
+
+MESSAGES.update(_AUTH)
+
+from attendance.messages_rules import MESSAGES as _RULES  # noqa: E402 - timesheet symbols
+
+MESSAGES.update(_RULES)
+
 MESSAGES.update(REQUEST_MESSAGES)
 
 # When an error has no code (yet): a general sentence by kind, never the internal text.

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from attendance.models import Request, Staff, Unit
 from attendance.models.org import PATH_SEPARATOR
+from attendance.staff_directory import search_conditions
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class RequestFilter:
     type: str | None = None
     kind: str | None = None
     staff_id: int | None = None
-    person: str | None = None  # part of a name or a code
+    person: str | None = None  # words of a name, code or PIN, accents optional
     unit_id: int | None = None  # the unit and its sub-units
     start: date | None = None  # requests ending on or after
     end: date | None = None  # requests starting on or before
@@ -84,11 +85,8 @@ def _conditions(session: Session, where: RequestFilter, visible: Any | None) -> 
     if where.staff_id is not None:
         conditions.append(col(Request.staff_id) == where.staff_id)
     if where.person:
-        text = " ".join(where.person.split())
-        # SQLite's lower() folds ASCII only: the capitalised form also finds "Đỗ" from "đỗ".
-        conditions.append(or_(func.lower(col(Staff.full_name)).contains(text.lower(), autoescape=True),
-                              col(Staff.full_name).contains(text.title(), autoescape=True),
-                              func.lower(col(Staff.code)).contains(text.lower(), autoescape=True)))
+        # The same folded column and terms as the staff directory: "nguyen" finds "Nguyễn", codes too.
+        conditions.extend(search_conditions(where.person))
     if where.unit_id is not None:
         unit = session.get(Unit, where.unit_id)
         if unit is None:

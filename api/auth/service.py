@@ -61,7 +61,7 @@ def create_user(*, session: Session, username: str, role: str, password: str | N
     username = _clean_username(username)
     role = _role(role)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise Conflict(f"username {username!r} is taken")
+        raise Conflict(code="user.username_taken", username=username)
     password = password if password is not None else random_password()
     staff = session.get(Staff, staff_id) if staff_id else None
     check_password_strength(password, username=username,
@@ -82,7 +82,7 @@ def update_user(*, session: Session, user: User, changes: dict[str, object], act
     allowed = {"role", "unit_id", "staff_id", "grants", "full_name", "active"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+        raise InvalidInput(code="user.cannot_change", fields=", ".join(sorted(unknown)))
     if "role" in changes:
         changes["role"] = _role(str(changes["role"]))
     _apply(session, user, changes)
@@ -116,7 +116,7 @@ def set_password(*, session: Session, user: User, password: str | None, actor: s
 def get_user(*, session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="user.unknown_id", user_id=user_id)
     return user
 
 
@@ -311,14 +311,14 @@ def _person_name(session: Session, user: User) -> str:
 def _apply(session: Session, user: User, changes: dict[str, object]) -> None:
     unit_id = changes.get("unit_id")
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise UnknownUnit(f"no unit with id {unit_id}")
+        raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
     if "staff_id" in changes and changes["staff_id"] is not None:
         staff_id = changes["staff_id"]
         if session.get(Staff, staff_id) is None:
-            raise UnknownStaff(f"no staff member with id {staff_id}")
+            raise UnknownStaff(code="staff.unknown_id", staff_id=staff_id)
         holder = session.exec(select(User.id).where(User.staff_id == staff_id)).first()
         if holder is not None and holder != user.id:
-            raise Conflict(f"staff member {staff_id} already has an account")
+            raise Conflict(code="user.staff_has_account", staff_id=staff_id)
     if "grants" in changes:
         try:
             changes["grants"] = ",".join(parse_grants(str(changes["grants"] or "")))
@@ -328,15 +328,15 @@ def _apply(session: Session, user: User, changes: dict[str, object]) -> None:
         setattr(user, key, value)
     role = Role(user.role)
     if unit_scoped(role) and user.unit_id is None and role is not Role.PROVINCE:
-        raise InvalidInput(f"a {role.value} account needs a unit")
+        raise InvalidInput(code="user.needs_unit", role=role.value)
     if role is Role.STAFF and user.staff_id is None:
-        raise InvalidInput("a staff account needs a linked staff member")
+        raise InvalidInput(code="user.needs_staff")
 
 
 def _clean_username(username: str) -> str:
     username = username.strip().lower()
     if not (3 <= len(username) <= 100) or not all(ch.isalnum() or ch in "._-@" for ch in username):
-        raise InvalidInput("a username has 3-100 letters, digits or . _ - @")
+        raise InvalidInput(code="user.bad_username")
     return username
 
 
@@ -344,4 +344,4 @@ def _role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError as err:
-        raise InvalidInput(f"unknown role {role!r}; expected one of: {', '.join(r.value for r in Role)}") from err
+        raise InvalidInput(code="user.unknown_role", role=role, roles=", ".join(r.value for r in Role)) from err

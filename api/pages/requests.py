@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlmodel import Session
@@ -18,6 +17,7 @@ from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageForbidden, PageRoute, PageUser, require, require_staff
 from api.pages.i18n import language_of, translate
+from api.pages.pager import PageQuery, pager
 from api.pages.params import IdPath, IdQuery
 from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff, visible_units
@@ -60,7 +60,7 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
                   date: str | None = None, status: str = "", kind: str = "",
                   person: Annotated[str, Query(max_length=100)] = "", unit: IdQuery = None,
                   start: str = "", end: str = "", filter_type: str = "",
-                  page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                  page: PageQuery = 1,
                   error: str | None = None, form: dict[str, Any] | None = None) -> HTMLResponse:
     require(user, Permission.REQUESTS_READ, Permission.REQUESTS_FILE, Permission.SELF_READ)
     language = language_of(request)
@@ -84,9 +84,6 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
                                                                         r.revoked_by)])
     files = attachments_of(session=session, request_ids=[r.id for r in requests_shown if r.id is not None])
     people = visible_staff(session=session, principal=user) if user.can(Permission.REQUESTS_DECIDE) else []
-    query = {k: v for k, v in (("status", status), ("kind", kind), ("person", person),
-                               ("unit", unit_id or ""), ("start", start), ("end", end),
-                               ("filter_type", filter_type)) if v}
     shown_form = {"type": type if type in TYPES else "leave", "start_date": date or today().isoformat(),
                   **(form or {})}
     return render(request, "requests.html", {
@@ -96,9 +93,8 @@ def requests_page(request: HttpRequest, session: SessionDep, user: PageUser, typ
                     "filter_type": filter_type},
         "names": names, "files": files, "can_decide": bool(decidable), "can_bulk": any(d for *_, d in pending),
         "may_revoke": lambda row: may_revoke(user, row.staff),
-        "page": page, "pages": max(1, -(-history.total // size)),
+        "pager": pager(request, total=history.total, page=page, size=size, path="/requests"),
         "max_attachment_mb": f"{get_settings().requests.max_attachment_bytes / 1_000_000:g}",
-        "page_href": lambda n: "/requests?" + urlencode({**query, "page": n}),
         "error": error,
     }, user=user, status_code=422 if error else 200)
 

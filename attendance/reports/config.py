@@ -14,6 +14,7 @@ from attendance.errors import InvalidInput, UnknownUnit
 from attendance.models import ExcuseKind, Unit
 from attendance.org import ancestors
 from attendance.reports.models import ReportRules
+from attendance.reports.symbol_edit import check_symbol_codes
 
 
 class Pay(StrEnum):
@@ -198,6 +199,8 @@ def set_report_rules(*, session: Session, unit_id: int | None, valid_from: date,
     """Record a unit's internal rules from `valid_from` (partial dicts override the defaults)."""
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise UnknownUnit(code="unit.unknown_id", unit_id=unit_id)
+    if symbols and "symbols" in symbols:
+        check_symbol_codes(symbols["symbols"])
     _merge(thresholds, symbols, on=valid_from, deductions=deductions)
     row = ReportRules(unit_id=unit_id, valid_from=valid_from, thresholds=thresholds, symbols=symbols,
                       deductions=deductions, note=note)

@@ -13,10 +13,10 @@ from starlette.responses import HTMLResponse
 from api.auth.roles import Permission
 from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
-from api.services.account_scope import audit_condition
-from api.services.scope import apply
 from api.pages.pager import PAGE_SIZE, PageQuery, offset_of, pager
 from api.pages.render import render
+from api.services.account_scope import audit_condition
+from api.services.scope import apply
 from attendance.audit_log import audit_query, changes
 from attendance.local_input import parse_day
 from attendance.models import AuditEntry

@@ -135,6 +135,9 @@ from attendance.messages_rules import MESSAGES as _RULES  # noqa: E402 - timeshe
 MESSAGES.update(_RULES)
 
 MESSAGES.update(REQUEST_MESSAGES)
+from attendance.messages_org_admin import MESSAGES as _ORG_ADMIN  # noqa: E402 - organisations' administrators
+
+MESSAGES.update(_ORG_ADMIN)
 
 # When an error has no code (yet): a general sentence by kind, never the internal text.
 GENERAL: dict[str, tuple[str, str]] = {

@@ -68,3 +68,11 @@ def ancestors(*, session: Session, unit: Unit) -> list[Unit]:
     by_path = {u.path: u for u in session.exec(select(Unit).where(col(Unit.path).in_(paths)))}
     chain = [by_path.get(path) for path in paths]
     return [unit] + [u for u in chain[1:] if u is not None]
+
+
+def organisation_of(*, session: Session, unit: Unit) -> Unit:
+    """The organisation a unit belongs to: the top-level unit of its path (itself at the top)."""
+    top = unit.path.split(PATH_SEPARATOR)[0]
+    if top == unit.path:
+        return unit
+    return session.exec(select(Unit).where(Unit.path == top)).first() or unit

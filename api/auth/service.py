@@ -22,7 +22,7 @@ from api.auth.tokens import InvalidToken, decode_access_token, device_token_hash
 from attendance import audit
 from attendance.errors import AttendanceError, Conflict, InvalidInput, NotFound, UnknownStaff, UnknownUnit
 from attendance.models import Device, Staff, Unit
-from attendance.org import subtree_ids
+from attendance.org import organisation_of, subtree_ids
 from attendance.timeutil import utcnow
 
 _SECRET_FIELDS = {"password_hash", "token_hash", "totp_secret", "recovery_codes"}
@@ -193,8 +193,13 @@ def principal_for_token(*, session: Session, token: str) -> Principal:
 def principal_for_user(*, session: Session, user: User, auth_session: AuthSession | None = None) -> Principal:
     """A user's permissions and unit scope."""
     permissions = permissions_for(user.role, user.grants)
-    if user.role == Role.ADMIN or (user.role == Role.PROVINCE and user.unit_id is None):
+    if user.role in (Role.ADMIN, Role.PROVINCE) and user.unit_id is None:
         unit_ids: frozenset[int] | None = None
+    elif user.role == Role.ADMIN:
+        # An administrator with a unit administers its organisation: the whole tree of its top unit.
+        unit = session.get(Unit, user.unit_id)
+        top = organisation_of(session=session, unit=unit) if unit else None
+        unit_ids = frozenset(subtree_ids(session=session, unit=top)) if top else frozenset()
     elif unit_scoped(user.role) and user.unit_id is not None:
         unit = session.get(Unit, user.unit_id)
         unit_ids = frozenset(subtree_ids(session=session, unit=unit)) if unit else frozenset()

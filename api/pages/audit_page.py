@@ -15,6 +15,8 @@ from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
 from api.pages.pager import PAGE_SIZE, PageQuery, offset_of, pager
 from api.pages.render import render
+from api.services.account_scope import audit_condition
+from api.services.scope import apply
 from attendance.audit_log import audit_query, changes
 from attendance.local_input import parse_day
 from attendance.models import AuditEntry
@@ -34,8 +36,9 @@ def audit_page(request: Request, session: SessionDep, user: PageUser, actor: Tex
     # Days are the office's days: "from 01/12" starts at local midnight, "to 03/12" includes that day.
     start = datetime.combine(parse_day(since), time(), zone) if since.strip() else None
     end = datetime.combine(parse_day(until) + timedelta(days=1), time(), zone) if until.strip() else None
-    query = audit_query(entity=entity.strip() or None, entity_id=entity_id.strip() or None,
-                        actor=_actor(actor), action=action.strip() or None, since=start, until=end)
+    query = apply(audit_query(entity=entity.strip() or None, entity_id=entity_id.strip() or None,
+                              actor=_actor(actor), action=action.strip() or None, since=start, until=end),
+                  audit_condition(user))
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     entries = list(session.exec(query.order_by(col(AuditEntry.id).desc()).limit(PAGE_SIZE)
                                 .offset(offset_of(page))))

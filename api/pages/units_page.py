@@ -15,11 +15,13 @@ from api.pages.deps import PageRoute, PageUser, require
 from api.pages.i18n import language_of, translate
 from api.pages.render import flash_redirect, render
 from api.pages.scope import visible_units
+from api.services.account_scope import audit_condition
+from api.services.scope import apply
+from api.services.unit_scope import ensure_path_in_scope, visible_unit
 from attendance.errors import AttendanceError, InvalidInput
 from attendance.local_input import parse_day
 from attendance.mergers import merge_unit, split_unit
 from attendance.models import AuditEntry, Staff
-from attendance.org import get_unit
 
 router = APIRouter(route_class=PageRoute)
 CHANGES_SHOWN = 50
@@ -36,8 +38,8 @@ def merge_page(request: Request, session: SessionDep, user: PageUser, source: An
     require(user, Permission.UNITS_WRITE)
     language = language_of(request)
     try:
-        change = merge_unit(session=session, source=get_unit(session=session, unit_id=source),
-                            target=get_unit(session=session, unit_id=target), effective=parse_day(effective),
+        change = merge_unit(session=session, source=visible_unit(session, user, source),
+                            target=visible_unit(session, user, target), effective=parse_day(effective),
                             actor=user.actor)
     except AttendanceError as err:
         session.rollback()
@@ -58,7 +60,8 @@ def split_page(request: Request, session: SessionDep, user: PageUser, source: An
         people = list(session.exec(select(Staff).where(col(Staff.code).in_(codes)))) if codes else []
         if not people or len(people) != len(codes):
             raise InvalidInput(code="merger.staff_not_in_unit", unit=new_path, count=len(codes) - len(people))
-        change = split_unit(session=session, source=get_unit(session=session, unit_id=source), new_path=new_path,
+        ensure_path_in_scope(session, user, new_path)
+        change = split_unit(session=session, source=visible_unit(session, user, source), new_path=new_path,
                             staff=people, devices=[], effective=parse_day(effective), actor=user.actor)
     except AttendanceError as err:
         session.rollback()
@@ -73,7 +76,8 @@ def _view(request: Request, session: SessionDep, user: PageUser, *, error: str |
           form: dict[str, object] | None = None) -> HTMLResponse:
     require(user, Permission.UNITS_WRITE)
     units = [u for u in visible_units(session=session, principal=user) if u.dissolved_on is None]
-    history = list(session.exec(select(AuditEntry).where(col(AuditEntry.action).in_(("unit.merge", "unit.split")))
+    merges = apply(select(AuditEntry), audit_condition(user))
+    history = list(session.exec(merges.where(col(AuditEntry.action).in_(("unit.merge", "unit.split")))
                                 .order_by(col(AuditEntry.at).desc()).limit(CHANGES_SHOWN)))
     return render(request, "units_changes.html", {"units": units, "history": history, "error": error,
                                                   "form": form or {}}, user=user,

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from api.auth.models import User
 from api.auth.principal import Principal
 from api.auth.roles import Permission, Role
-from api.auth.service import create_user, get_user, set_password, update_user
+from api.auth.service import create_user, set_password, update_user
 from api.auth.sessions import active_sessions, end_all_sessions
 from api.deps import SessionDep
 from api.pages.deps import PageRoute, PageUser, require
@@ -22,6 +22,8 @@ from api.pages.pager import PAGE_SIZE, PageQuery, offset_of, pager
 from api.pages.params import IdPath
 from api.pages.render import flash_redirect, render
 from api.pages.scope import visible_units
+from api.services.account_scope import account_condition, ensure_account_in_scope, visible_account
+from api.services.scope import apply
 from attendance.errors import AttendanceError
 from attendance.models import Staff
 from attendance.staff import get_staff_by_code
@@ -49,6 +51,7 @@ def users_create(request: Request, session: SessionDep, user: PageUser, username
         created, secret = create_user(session=session, username=username, role=role, password=password or None,
                                       full_name=full_name, unit_id=int(unit) if unit.strip() else None,
                                       staff_id=staff_id, actor=user.actor)
+        ensure_account_in_scope(session, user, created)
     except (AttendanceError, ValueError) as err:
         session.rollback()
         return _list_view(request, session, user, error=_message(err, request), form=typed)
@@ -68,13 +71,14 @@ def user_edit(request: Request, session: SessionDep, user: PageUser, user_id: Id
               full_name: Text = "", unit: Text = "", staff_code: Text = "",
               active: Annotated[str, Form(max_length=5)] = "") -> Response:
     require(user, Permission.USERS_MANAGE)
-    account = get_user(session=session, user_id=user_id)
+    account = visible_account(session, user, user_id)
     typed = {"role": role, "full_name": full_name, "unit": unit, "staff_code": staff_code, "active": active}
     try:
         staff_id = get_staff_by_code(session=session, code=staff_code.strip()).id if staff_code.strip() else None
         update_user(session=session, user=account, actor=user.actor, changes={
             "role": role, "full_name": full_name.strip(), "unit_id": int(unit) if unit.strip() else None,
             "staff_id": staff_id, "active": active == "on"})
+        ensure_account_in_scope(session, user, account)
     except (AttendanceError, ValueError) as err:
         session.rollback()
         return _detail_view(request, session, user, user_id, error=_message(err, request), form=typed)
@@ -84,7 +88,7 @@ def user_edit(request: Request, session: SessionDep, user: PageUser, user_id: Id
 @router.post("/users/{user_id}/password", include_in_schema=False)
 def user_password(request: Request, session: SessionDep, user: PageUser, user_id: IdPath) -> Response:
     require(user, Permission.USERS_MANAGE)
-    account = get_user(session=session, user_id=user_id)
+    account = visible_account(session, user, user_id)
     secret = set_password(session=session, user=account, password=None, actor=user.actor,
                           client=request.client.host if request.client else None)
     session.commit()
@@ -95,7 +99,7 @@ def user_password(request: Request, session: SessionDep, user: PageUser, user_id
 @router.post("/users/{user_id}/sessions/end", include_in_schema=False)
 def user_sessions_end(request: Request, session: SessionDep, user: PageUser, user_id: IdPath) -> Response:
     require(user, Permission.USERS_MANAGE)
-    account = get_user(session=session, user_id=user_id)
+    account = visible_account(session, user, user_id)
     ended = end_all_sessions(session=session, user_id=account.id, reason="admin", actor=user.actor,
                              client=request.client.host if request.client else None)
     return flash_redirect(session, f"/users/{user_id}", translate("users.sessions_ended", language_of(request),
@@ -105,7 +109,7 @@ def user_sessions_end(request: Request, session: SessionDep, user: PageUser, use
 def _list_view(request: Request, session: SessionDep, user: Principal, *, q: str = "", role: str = "",
                page: int = 1, error: str | None = None, form: dict[str, str] | None = None) -> HTMLResponse:
     require(user, Permission.USERS_MANAGE)
-    query = select(User)
+    query = apply(select(User), account_condition(user))
     if role in ROLES:
         query = query.where(User.role == role)
     if q.strip():
@@ -124,7 +128,7 @@ def _detail_view(request: Request, session: SessionDep, user: Principal, user_id
                  form: dict[str, str] | None = None, password: str | None = None,
                  notice: str | None = None) -> HTMLResponse:
     require(user, Permission.USERS_MANAGE)
-    account = get_user(session=session, user_id=user_id)
+    account = visible_account(session, user, user_id)
     staff = session.get(Staff, account.staff_id) if account.staff_id else None
     shown: dict[str, Any] = {"role": account.role, "full_name": account.full_name, "unit": account.unit_id or "",
                              "staff_code": staff.code if staff else "", "active": "on" if account.active else ""}

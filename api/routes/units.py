@@ -25,6 +25,7 @@ from api.schemas.records import (
 from api.services.paging import Limit, Offset, paginate
 from api.services.records import create_unit, update_unit
 from api.services.scope import apply, ensure_unit_in_scope, unit_condition
+from api.services.unit_scope import ensure_path_in_scope
 from attendance.calendar import add_exception, add_schedule, unit_calendar
 from attendance.errors import Conflict, InvalidInput
 from attendance.models import CalendarException, Schedule, Unit
@@ -53,6 +54,7 @@ def list_units(session: SessionDep, principal: UnitsRead, limit: Limit = 100, of
 
 @router.post("/units", status_code=201, summary="Create a unit by its path (missing parents are created)")
 def create(body: UnitCreate, session: SessionDep, principal: UnitsWrite) -> UnitPublic:
+    ensure_path_in_scope(session, principal, body.path)
     unit, created = create_unit(session=session, path=body.path, code=body.code, budget_code=body.budget_code,
                                 timezone=body.timezone, actor=principal.actor)
     if not created:

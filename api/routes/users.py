@@ -10,7 +10,7 @@ from sqlmodel import col, func, select
 from api.auth.models import AuthSession, DeviceToken, User
 from api.auth.principal import Principal
 from api.auth.roles import Permission, Role
-from api.auth.service import create_user, get_user, issue_device_token, revoke_device_token, set_password, update_user
+from api.auth.service import create_user, issue_device_token, revoke_device_token, set_password, update_user
 from api.auth.sessions import active_sessions, end_all_sessions, end_session
 from api.deps import MAX_ID, SessionDep, client_address, require
 from api.schemas.auth import (
@@ -27,6 +27,15 @@ from api.schemas.auth import (
     UserUpdate,
 )
 from api.schemas.common import COMMON_RESPONSES, MAX_LIMIT, Page
+from api.services.account_scope import (
+    account_condition,
+    ensure_account_in_scope,
+    ensure_device_in_scope,
+    token_condition,
+    token_in_scope,
+    visible_account,
+)
+from api.services.scope import apply
 
 router = APIRouter(prefix="/api", tags=["users"], responses=COMMON_RESPONSES)
 Admin = Annotated[Principal, Depends(require(Permission.USERS_MANAGE))]
@@ -37,10 +46,10 @@ Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 
 @router.get("/users", summary="List accounts")
-def list_users(session: SessionDep, _: Admin, role: Role | None = None, active: bool | None = None,
+def list_users(session: SessionDep, admin: Admin, role: Role | None = None, active: bool | None = None,
                q: Annotated[str | None, Query(max_length=100, description="part of username or name")] = None,
                limit: Limit = 50, offset: Offset = 0) -> Page[UserPublic]:
-    query = select(User)
+    query = apply(select(User), account_condition(admin))
     if role is not None:
         query = query.where(User.role == role)
     if active is not None:
@@ -58,41 +67,44 @@ def create(body: UserCreate, session: SessionDep, admin: Admin) -> UserCreated:
     user, password = create_user(session=session, username=body.username, role=body.role, password=body.password,
                                  full_name=body.full_name, unit_id=body.unit_id, staff_id=body.staff_id,
                                  grants=",".join(body.grants), actor=admin.actor)
+    ensure_account_in_scope(session, admin, user)
     return UserCreated(user=UserPublic.model_validate(user), password=password)
 
 
 @router.get("/users/{user_id}", summary="One account")
-def read(user_id: UserId, session: SessionDep, _: Admin) -> UserPublic:
-    return UserPublic.model_validate(get_user(session=session, user_id=user_id))
+def read(user_id: UserId, session: SessionDep, admin: Admin) -> UserPublic:
+    return UserPublic.model_validate(visible_account(session, admin, user_id))
 
 
 @router.patch("/users/{user_id}", summary="Change role, unit, linked person, grants or active flag")
 def update(user_id: UserId, body: UserUpdate, session: SessionDep, admin: Admin) -> UserPublic:
-    user = get_user(session=session, user_id=user_id)
+    user = visible_account(session, admin, user_id)
     changes = body.model_dump(exclude_unset=True)
     if "grants" in changes:
         changes["grants"] = ",".join(changes["grants"] or [])
-    return UserPublic.model_validate(update_user(session=session, user=user, changes=changes, actor=admin.actor))
+    updated = update_user(session=session, user=user, changes=changes, actor=admin.actor)
+    ensure_account_in_scope(session, admin, updated)
+    return UserPublic.model_validate(updated)
 
 
 @router.post("/users/{user_id}/password", summary="Reset an account's password (shown once)")
 def reset_password(user_id: UserId, body: PasswordReset, request: Request, session: SessionDep,
                    admin: Admin) -> PasswordOut:
-    user = get_user(session=session, user_id=user_id)
+    user = visible_account(session, admin, user_id)
     return PasswordOut(password=set_password(session=session, user=user, password=body.password,
                                              actor=admin.actor, client=client_address(request)))
 
 
 @router.get("/users/{user_id}/sessions", summary="An account's active sessions (browsers and API clients)")
-def list_sessions(user_id: UserId, session: SessionDep, _: Admin) -> list[AuthSessionPublic]:
-    user = get_user(session=session, user_id=user_id)
+def list_sessions(user_id: UserId, session: SessionDep, admin: Admin) -> list[AuthSessionPublic]:
+    user = visible_account(session, admin, user_id)
     assert user.id is not None
     return [AuthSessionPublic.model_validate(row) for row in active_sessions(session=session, user_id=user.id)]
 
 
 @router.delete("/users/{user_id}/sessions", summary="End every session of an account")
 def end_sessions(user_id: UserId, request: Request, session: SessionDep, admin: Admin) -> SessionsEnded:
-    user = get_user(session=session, user_id=user_id)
+    user = visible_account(session, admin, user_id)
     return SessionsEnded(ended=end_all_sessions(session=session, user_id=user.id, reason="admin",
                                                 actor=admin.actor, client=client_address(request)))
 
@@ -100,6 +112,7 @@ def end_sessions(user_id: UserId, request: Request, session: SessionDep, admin: 
 @router.delete("/users/{user_id}/sessions/{session_id}", status_code=204, summary="End one session of an account")
 def end_one_session(user_id: UserId, session_id: UserId, request: Request, session: SessionDep,
                     admin: Admin) -> None:
+    visible_account(session, admin, user_id)
     row = session.get(AuthSession, session_id)
     if row is None or row.user_id != user_id or row.ended_at is not None:
         raise HTTPException(404, f"no active session {session_id} for user {user_id}")
@@ -107,9 +120,9 @@ def end_one_session(user_id: UserId, session_id: UserId, request: Request, sessi
 
 
 @router.get("/device-tokens", summary="List device tokens (never their secrets)", tags=["devices"])
-def list_tokens(session: SessionDep, _: TokenAdmin, revoked: bool | None = None, limit: Limit = 50,
+def list_tokens(session: SessionDep, admin: TokenAdmin, revoked: bool | None = None, limit: Limit = 50,
                 offset: Offset = 0) -> Page[DeviceTokenPublic]:
-    query = select(DeviceToken)
+    query = apply(select(DeviceToken), token_condition(admin))
     if revoked is not None:
         query = query.where(col(DeviceToken.revoked_at).is_not(None) if revoked
                             else col(DeviceToken.revoked_at).is_(None))
@@ -122,6 +135,7 @@ def list_tokens(session: SessionDep, _: TokenAdmin, revoked: bool | None = None,
 @router.post("/device-tokens", status_code=201, tags=["devices"],
              summary="Issue a token for a camera service or other machine (the secret is shown once)")
 def create_token(body: DeviceTokenCreate, session: SessionDep, admin: TokenAdmin) -> DeviceTokenCreated:
+    ensure_device_in_scope(session, admin, body.device_id)
     issued = issue_device_token(session=session, name=body.name, scopes=[s.value for s in body.scopes],
                                 device_id=body.device_id, actor=admin.actor)
     return DeviceTokenCreated(token=DeviceTokenPublic.model_validate(issued.token), secret=issued.secret)
@@ -130,6 +144,7 @@ def create_token(body: DeviceTokenCreate, session: SessionDep, admin: TokenAdmin
 @router.delete("/device-tokens/{token_id}", summary="Revoke a device token", tags=["devices"])
 def revoke_token(token_id: UserId, session: SessionDep, admin: TokenAdmin) -> DeviceTokenPublic:
     row = session.get(DeviceToken, token_id)
-    if row is None:
+    if row is None or not token_in_scope(session, admin, row):
         raise HTTPException(404, f"no device token with id {token_id}")
     return DeviceTokenPublic.model_validate(revoke_device_token(session=session, token=row, actor=admin.actor))
+

@@ -113,13 +113,18 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
 
 def lacking(*, session: Session, device: Device, today: date) -> bool:
     """Whether the database's holdings say the terminal lacks a finger or holds one it must not (no terminal read)."""
-    people = _people(session, device, today)
-    held = holdings.of_device(session, device.id or 0)
-    for key, row in people.stored.items():
-        mine = held.get(key)
-        if mine is None or mine.version != row.version or not mine.confirmed:
-            return True
-    return any(staff_id in people.drop for staff_id, _ in held)
+    wanted, left = staff_for_device(session=session, device=device, today=today)
+    keep = set(store.consenting(session, {s.id or 0 for s in wanted}))
+    # Versions only: this runs at every poll, and the sealed templates are not needed to decide.
+    stored = session.exec(select(FingerprintTemplate.staff_id, FingerprintTemplate.finger, FingerprintTemplate.version)
+                          .where(col(FingerprintTemplate.staff_id).in_(keep or {-1})))
+    held = {(s, f): (v, ok) for s, f, v, ok in session.exec(
+        select(TerminalFingerprint.staff_id, TerminalFingerprint.finger, TerminalFingerprint.version,
+               TerminalFingerprint.confirmed).where(TerminalFingerprint.device_id == (device.id or 0)))}
+    if any(held.get((s, f)) != (v, True) for s, f, v in stored):
+        return True
+    drop = {s.id or 0 for s in wanted + left} - keep  # as sync_pull: others' fingers are left alone
+    return any(staff_id in drop for staff_id, _ in held)
 
 
 def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, today: date,

@@ -133,12 +133,16 @@ def test_a_card_learnt_from_a_push_terminals_user_line_travels_with_the_user_syn
     people, a, b, devices = _office(session, simulator)
     push = add_device(session=session, serial="PUSHCARD01", actor="admin", kind=DeviceKind.ZK_PUSH)
     session.commit()
+    _round(devices)
+    _round(devices)  # steady: the next poll would sync nothing unless told
     reply = client.post("/iclock/cdata?SN=PUSHCARD01&table=OPERLOG&Stamp=7",
                         content="USER PIN=502\tName=Binh\tPri=0\tPasswd=\tCard=4455667\tGrp=1\tTZ=0000000000000000\n")
     assert reply.status_code == 200 and reply.text.startswith("OK: 1")
-    session.expire_all()
+    session.refresh(people["502"])
     assert people["502"].card == "4455667"
+    session.commit()
+    _round(devices)  # the pull terminals' users were marked stale: the poll syncs them
+    assert a.user_by_id("502").card == b.user_by_id("502").card == 4455667
     _sync(session, devices + [push])
-    assert b.user_by_id("502").card == 4455667
     queued = [c.command for c in session.exec(select(DeviceCommand).where(DeviceCommand.device_id == push.id))]
     assert any("PIN=502" in c and "Card=4455667" in c for c in queued), queued

@@ -20,6 +20,7 @@ from attendance.timeutil import utcnow
 from config import get_settings
 from devices import commands, health
 from devices.attlog import LineError, parse_attlog
+from devices.errors import BadDeviceInput
 from devices.fingerprints import distribute as fingerprint_distribute
 from devices.fingerprints import push as fingerprint_push
 from devices.fingerprints.store import Finger
@@ -102,6 +103,7 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
     result = UploadResult()
     now = utcnow()
     fingers: list[Finger] = []
+    cards: dict[str, int] = {}  # PIN -> card number enrolled on the terminal: learnt as pull learns them
     for number, raw in enumerate(body.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -115,6 +117,8 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
                 result.errors.append(LineError(number, line[:200], str(err)))
                 continue
             _upsert_user(session, device.id or 0, pin, name, privilege, card, now)
+            if card:
+                cards[pin] = int(card)
             result.accepted += 1
         elif kind in ("FP", "BIODATA"):
             try:
@@ -128,9 +132,16 @@ def receive_operlog(*, session: Session, device: Device, body: str, stamp: str |
             result.accepted += 1
         else:
             result.errors.append(LineError(number, line[:200], f"loại dòng không biết: {kind[:20]!r}"))
-    if fingers:
-        fingerprint_push.keep(session=session, device=device, fingers=fingers, actor=f"device:{device.serial}",
-                              biodata=any(line.lstrip().startswith("BIODATA") for line in body.splitlines()))
+    if fingers or cards:
+        biodata = any(line.lstrip().startswith("BIODATA") for line in body.splitlines()) if fingers else None
+        try:
+            fingerprint_push.keep(session=session, device=device, fingers=fingers, cards=cards,
+                                  actor=f"device:{device.serial}", biodata=biodata)
+        except BadDeviceInput:
+            if fingers:
+                raise
+            # Only card numbers, and the terminal's people cannot be told yet (no unit, several
+            # organisations): the USER lines are still recorded; the cards are learnt once it has a unit.
     if _note_upload(session, device, result.errors):
         _save_stamp(session, device, operlog=stamp)
     return result

@@ -25,6 +25,11 @@ class DeviceSyncState(SQLModel, table=True):
     attlog_stamp: str | None = Field(default=None, max_length=32)
     operlog_stamp: str | None = Field(default=None, max_length=32)
     biodata: bool = Field(default=False, description="push: the terminal uploads BIODATA lines, so it is sent them")
+    harvest_users: int | None = Field(default=None, description="pull: user count when its fingers were last read")
+    harvest_fingers: int | None = Field(default=None, description="pull: finger count when its fingers were last read")
+    harvest_cards: int | None = Field(default=None, description="pull: card count when its fingers were last read")
+    harvested_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    users_stale: bool = Field(default=False, description="pull: a card learnt elsewhere: sync users at next poll")
 
 
 class CommandStatus(StrEnum):

@@ -24,10 +24,10 @@ from attendance.timeutil import utcnow
 from config import get_settings
 from devices import alerts, health, lease
 from devices.backoff import next_delay
-from devices.fingerprints.service import sync_device
+from devices.fingerprints.poll import after_pull
 from devices.fingerprints.store import sealer
 from devices.pull import DEFAULT_BATCH, Progress, PullResult, ingest_terminal_punches, pull_device, terminal_params
-from devices.terminal import Terminal, TerminalOpener, TerminalPunch
+from devices.terminal import Terminal, TerminalOpener, TerminalPunch, TerminalStatus
 from devices.zk_pull import open_pyzk
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Poller:
         tick_seconds: float = 1.0,
         on_outcome: Callable[[PollOutcome], None] | None = None,
         progress_for: Callable[[str], Progress | None] | None = None,
-        sync_templates: bool = False,
+        sync_templates: bool = True,
     ) -> None:
         self.engine = engine
         self.holder = holder or default_holder()
@@ -78,7 +78,7 @@ class Poller:
         self.tick_seconds = tick_seconds
         self.on_outcome = on_outcome
         self.progress_for = progress_for
-        self.sync_templates = sync_templates  # after each pull: fingers read from and written to the terminal
+        self.sync_templates = sync_templates  # after each pull: fingers read (if moved) and written (if lacking)
         self._running: set[int] = set()
         self._lock = threading.Lock()
         self._next_alert_check = 0.0
@@ -181,8 +181,8 @@ class Poller:
             result = pull_device(session=session, device=device, opener=self.opener, force=force,
                                  batch_size=self.batch_size, progress=progress,
                                  heartbeat=lambda: self._renew(device_id), terminal=terminal)
-            if self.sync_templates:
-                self._sync_templates(session, device, terminal)
+            if self.sync_templates and result.status is not None:
+                self._sync_templates(session, device, terminal, result.status)
             live = 0
             if device.live_mode:
                 live = self._listen(session, device, terminal)
@@ -242,11 +242,12 @@ class Poller:
         session.add(state)
         session.commit()
 
-    def _sync_templates(self, session: Session, device: Device, terminal: Terminal) -> None:
+    def _sync_templates(self, session: Session, device: Device, terminal: Terminal, status: TerminalStatus) -> None:
         """Fingers of this terminal kept, and the fingers it lacks written; a failure here spares the punches."""
         session.commit()  # the punches are safe whatever happens to the templates
         try:
-            sync_device(session=session, device=device, terminal=terminal, seal=sealer(), actor=f"poller:{self.holder}")
+            after_pull(session=session, device=device, terminal=terminal, status=status, seal=sealer(),
+                       actor=f"poller:{self.holder}")
             session.commit()
         except AttendanceError as err:
             session.rollback()

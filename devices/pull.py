@@ -31,6 +31,7 @@ class PullResult:
     clock_offset_seconds: float | None = None
     seconds: float = 0.0
     ingest: IngestResult = field(default_factory=IngestResult)
+    status: TerminalStatus | None = None  # what the terminal said at contact (its counters among it)
 
 
 def terminal_params(device: Device, *, timeout: float = 10.0) -> TerminalParams:
@@ -62,7 +63,7 @@ def pull_device(
     try:
         status = _contact(session, device, term)
         result = PullResult(serial=device.serial, record_count=status.record_count,
-                            clock_offset_seconds=device.clock_offset_seconds)
+                            clock_offset_seconds=device.clock_offset_seconds, status=status)
         state = health.sync_state(session=session, device_id=_id(device))
         records = get_settings().terminals.fingerprint_records
         if (not force and state.synced_record_count == status.record_count

@@ -83,6 +83,10 @@ class SimSession:
     def _reply(self, packet: Packet, code: int, payload: bytes = b"") -> Reply:
         return Reply([zk.make_packet(code, self.session_id, packet.reply_id, payload)])
 
+    def _count_template_command(self) -> None:
+        with self.terminal.lock:
+            self.terminal.stats.template_commands += 1
+
     def _ok(self, packet: Packet, payload: bytes = b"") -> Reply:
         return self._reply(packet, zk.CMD_ACK_OK, payload)
 
@@ -115,6 +119,7 @@ class SimSession:
             self.buffer, self.buffer_is_punches = self.terminal.punches_buffer(), True
         elif command == zkfinger.CMD_DB_RRQ and _fct == zkfinger.FCT_FINGERTMP:
             self.buffer, self.buffer_is_punches = self.terminal.templates_buffer(), False
+            self._count_template_command()
         else:
             return self._reply(packet, zk.CMD_ACK_ERROR)
         with self.terminal.lock:
@@ -187,6 +192,7 @@ class SimSession:
 
     def _save_templates(self, packet: Packet) -> Reply:
         term = self.terminal
+        self._count_template_command()
         if self.incoming is None or len(self.incoming) != self.incoming_size:
             return self._reply(packet, zk.CMD_ACK_ERROR)
         try:
@@ -206,6 +212,7 @@ class SimSession:
         return self._ok(packet)
 
     def _get_template(self, packet: Packet) -> Reply:
+        self._count_template_command()
         uid, finger = struct.unpack("<hb", packet.payload[:3])
         with self.terminal.lock:
             record = self.terminal.templates.get((uid, finger))
@@ -215,6 +222,7 @@ class SimSession:
         return self._reply(packet, zk.CMD_DATA, record.template + b"\x00")
 
     def _delete_template(self, packet: Packet) -> Reply:
+        self._count_template_command()
         if packet.command == zkfinger.CMD_DELETE_USERTEMP_BY_ID:
             user_id, finger = struct.unpack("<24sB", packet.payload[:25])
             user = self.terminal.user_by_id(user_id.split(b"\x00")[0].decode(errors="replace"))

@@ -59,6 +59,7 @@ class Stats:
     sessions_total: int = 0
     buffer_reads: int = 0
     bytes_served: int = 0  # user/punch data sent, inline or in chunks
+    template_commands: int = 0  # template reads (all or one), saves and deletes: what a sync costs the terminal
 
 
 class SimTerminal:

@@ -27,6 +27,8 @@ class TerminalStatus:
     record_count: int
     user_capacity: int
     record_capacity: int
+    finger_count: int = 0  # templates held: with the user and card counts, what tells the poller fingers
+    card_count: int = 0  # or cards may have changed on the terminal
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,8 @@ class PyzkTerminal:
         z = self._zk
         return TerminalStatus(serial=serial, firmware=firmware, device_time=device_time,
                               measured_at=before + (after - before) / 2, user_count=z.users,
-                              record_count=z.records, user_capacity=z.users_cap, record_capacity=z.rec_cap)
+                              record_count=z.records, user_capacity=z.users_cap, record_capacity=z.rec_cap,
+                              finger_count=z.fingers, card_count=z.cards)
 
     def read_users(self) -> list[TerminalUser]:
         # pyzk's get_users prints to stdout and guesses the format from a float division: parse here.

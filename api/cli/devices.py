@@ -182,8 +182,9 @@ def poll(
     timeout: float = typer.Option(10.0, help="Thời gian chờ mỗi lệnh, giây."),
     batch_size: int = typer.Option(5000, help="Số bản ghi mỗi lần ghi vào sổ."),
     lease_seconds: float = typer.Option(120.0, help="Thời hạn giữ quyền quét một máy (gia hạn khi đang tải)."),
-    sync_templates: bool = typer.Option(False, "--sync-templates",
-                                        help="Sau mỗi lần quét: đọc vân tay mới từ máy và ghi vân tay máy còn thiếu."),
+    sync_templates: bool = typer.Option(True, "--sync-templates/--no-sync-templates",
+                                        help="Sau mỗi lần quét: đọc vân tay khi số người/vân tay trên máy thay đổi "
+                                             "và ghi vân tay máy còn thiếu."),
 ) -> None:
     """Quét các máy chấm công: một lần (có thanh tiến trình) hoặc liên tục (--loop)."""
     engine = get_engine()

@@ -77,6 +77,11 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
         template = store.open_template(row, seal)
         current = on_terminal.get((pin, finger))
         if current is not None and current.template == template:
+            mine = held.get((staff_id, finger))
+            if not dry_run and (mine is None or mine.version != row.version or not mine.confirmed):
+                # held already: say so, or the poller would find it lacking at every poll
+                holdings.note(session, held, device_id=device.id or 0, staff_id=staff_id, finger=finger,
+                              version=row.version, confirmed=True)
             continue
         batch.setdefault(pin, []).append(TerminalFinger(user.uid, finger, template, row.valid))
         versions.append((staff_id, finger, row.version))
@@ -100,8 +105,26 @@ def sync_pull(*, session: Session, device: Device, terminal: Terminal, seal: Sea
     for f, staff_id in removals:
         terminal.delete_template(f.uid, f.finger)
         holdings.forget(session, held, device_id=device.id or 0, staff_id=staff_id, finger=f.finger)
+    for staff_id, finger in [k for k in held if k[0] in drop]:  # gone from the terminal by other means
+        holdings.forget(session, held, device_id=device.id or 0, staff_id=staff_id, finger=finger)
     _audit(session, device, actor, result)
     return result
+
+
+def lacking(*, session: Session, device: Device, today: date) -> bool:
+    """Whether the database's holdings say the terminal lacks a finger or holds one it must not (no terminal read)."""
+    wanted, left = staff_for_device(session=session, device=device, today=today)
+    keep = set(store.consenting(session, {s.id or 0 for s in wanted}))
+    # Versions only: this runs at every poll, and the sealed templates are not needed to decide.
+    stored = session.exec(select(FingerprintTemplate.staff_id, FingerprintTemplate.finger, FingerprintTemplate.version)
+                          .where(col(FingerprintTemplate.staff_id).in_(keep or {-1})))
+    held = {(s, f): (v, ok) for s, f, v, ok in session.exec(
+        select(TerminalFingerprint.staff_id, TerminalFingerprint.finger, TerminalFingerprint.version,
+               TerminalFingerprint.confirmed).where(TerminalFingerprint.device_id == (device.id or 0)))}
+    if any(held.get((s, f)) != (v, True) for s, f, v in stored):
+        return True
+    drop = {s.id or 0 for s in wanted + left} - keep  # as sync_pull: others' fingers are left alone
+    return any(staff_id in drop for staff_id, _ in held)
 
 
 def sync_push(*, session: Session, device: Device, seal: Sealer, actor: str, today: date,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from attendance import audit
 from attendance.models import Device, Staff
 from attendance.sealing import Sealer
-from devices.fingerprints import holdings, store
+from devices.fingerprints import holdings, stale, store
 from devices.fingerprints.store import Finger
 from devices.sync import staff_for_device
 
@@ -79,6 +79,8 @@ def harvest(*, session: Session, device: Device, fingers: list[Finger], cards: d
                 session.add(person)
                 audit.record(session=session, actor=actor, action="staff.card_from_terminal", entity="staff",
                              entity_id=person.id, before=before, after={"card": person.card, "device": device.serial})
+    if result.cards and not dry_run:
+        stale.mark_users_stale(session, besides=device.id or 0)
     if not dry_run:
         result.erased = store.erase_departed(session=session, staff={s.id or 0: s.pin or "" for s in left},
                                              actor=actor)

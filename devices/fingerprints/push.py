@@ -44,13 +44,14 @@ def parse_line(kind: str, rest: str) -> Finger | None:
     return Finger(pin, int(finger), template, min(int(valid), 127))
 
 
-def keep(*, session: Session, device: Device, fingers: list[Finger], biodata: bool, actor: str,
-         seal: Sealer | None = None) -> harvest.Harvest:
-    """Keep fingers a push terminal uploaded (enrolments there); remember which format it speaks."""
+def keep(*, session: Session, device: Device, fingers: list[Finger], biodata: bool | None, actor: str,
+         cards: dict[str, int] | None = None, seal: Sealer | None = None) -> harvest.Harvest:
+    """Keep fingers and card numbers a push terminal uploaded (enrolments there); remember which format it
+    speaks (`biodata`; None: the upload held no finger, so it says nothing of that)."""
     state = health.sync_state(session=session, device_id=device.id or 0)
-    if state.biodata != biodata:
+    if biodata is not None and state.biodata != biodata:
         state.biodata = biodata
         session.add(state)
     today = to_local(utcnow(), health.device_zone(device, session)).date()
-    return harvest.harvest(session=session, device=device, fingers=fingers, cards={}, seal=seal or store.sealer(),
+    return harvest.harvest(session=session, device=device, fingers=fingers, cards=cards or {}, seal=seal or store.sealer(),
                            actor=actor, today=today, enrolment=True)

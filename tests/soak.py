@@ -18,10 +18,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
 from sqlmodel import Session
@@ -154,8 +156,8 @@ class _Soak:
                 self._start_api(port)
             self.pollers = [self._start_poller(i) for i in range(self.plan.pollers)]
             self.worker = self._spawn("worker", "worker")
-            asyncio.run(self._wait_ready(60.0))
-            asyncio.run(self._drive())
+            _run_in_own_thread(self._wait_ready(60.0))
+            _run_in_own_thread(self._drive())
             self.report.worker_alive = self.worker.poll() is None
             self._count()
         finally:
@@ -396,3 +398,22 @@ class _Soak:
                 recovery.terminal_seconds = self._terminal_recovery(starts[index], until)
             if recovery.fault == "api":
                 recovery.fault = "API process SIGKILL"
+
+
+def _run_in_own_thread(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: the test session's Playwright (sync API) keeps an event loop
+    running in the main thread once a browser test has run, and asyncio.run refuses to start under it."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="soak-loop")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -1,14 +1,12 @@
 """Documents filed with a request (giấy mời, giấy khám bệnh): recognised by content, sealed at rest.
 
 Only PDF, JPEG and PNG are kept, told apart by their first bytes (a name or a declared type
-says nothing), up to the configured size. The bytes are sealed with the service's own AEAD
-(the one that seals face templates), bound to the request, so a row copied to another
-request does not open. Every reading is audited.
+says nothing), up to the configured size. The bytes are sealed with the service's one sealing
+(attendance.sealing, a key of their own), bound to the request, so a row copied to another
+request does not open. Every reading is audited; rotating the secret re-seals them (`rekey`).
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -16,7 +14,9 @@ from attendance import audit
 from attendance.errors import Conflict, InvalidInput, NotFound
 from attendance.models import Request, RequestAttachment
 from attendance.models.requests import OPEN_STATUSES
+from attendance.sealing import SealBroken, Sealer
 from attendance.timeutil import utcnow
+from config import get_settings
 
 # Magic numbers (first bytes) of the kinds kept.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -27,12 +27,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
-class Sealer(Protocol):
-    """What seals and opens bytes bound to a context (recognition's TemplateCipher is one)."""
+PURPOSE = "request-attachments"  # the derived key's name: changing it would orphan every filed document
 
-    def seal(self, plaintext: bytes, *, context: str) -> bytes: ...
 
-    def open(self, token: bytes, *, context: str) -> bytes: ...
+def sealer(*, secret_key: str | None = None) -> Sealer:
+    """The documents' sealer for the configured secret (or an explicit one, for rotation)."""
+    return Sealer(secret_key or get_settings().secret_key, purpose=PURPOSE)
 
 
 def content_type_of(data: bytes) -> str | None:
@@ -92,7 +92,7 @@ def open_attachment(*, session: Session, request: Request, attachment_id: int, a
     assert request.id is not None
     try:
         data = sealer.open(row.sealed, context=_context(request.id))
-    except Exception as err:  # the sealer's own error type (wrong key, altered bytes)
+    except SealBroken as err:  # wrong key or altered bytes
         raise Conflict(code="attachment.unreadable") from err
     audit.record(session=session, actor=actor, action="attachment.view", entity="request", entity_id=request.id,
                  after={"attachment_id": row.id, "filename": row.filename}, client=client)

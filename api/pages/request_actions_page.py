@@ -15,12 +15,12 @@ from api.pages.i18n import language_of, translate
 from api.pages.params import IdPath
 from api.pages.requests import back, own_scope, requests_page
 from api.routes.request_workflow import attachment_response
-from api.services.request_scope import attachment_sealer, may_decide, may_revoke, may_see
+from api.services.request_scope import may_decide, may_revoke, may_see
 from attendance.errors import AttendanceError
 from attendance.models import Request, Staff
 from attendance.models.requests import OPEN_STATUSES
 from attendance.request_actions import decide_many, revoke
-from attendance.request_files import attach, open_attachment
+from attendance.request_files import attach, open_attachment, sealer
 from config import get_settings
 
 router = APIRouter(route_class=PageRoute)
@@ -78,7 +78,7 @@ def attach_page(request: HttpRequest, session: SessionDep, user: PageUser, reque
     data = attachment.file.read(policy.max_attachment_bytes + 1)
     try:
         attach(session=session, request=row, filename=attachment.filename or "", data=data, actor=user.actor,
-               sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes, max_count=policy.max_attachments)
+               sealer=sealer(), max_bytes=policy.max_attachment_bytes, max_count=policy.max_attachments)
     except AttendanceError as err:
         session.rollback()
         return requests_page(request, session, user, error=err.message(language_of(request)))
@@ -91,6 +91,6 @@ def attachment_page(request: HttpRequest, session: SessionDep, user: PageUser, r
     """The document, for those who may see the request (the same rule as the request itself); audited."""
     row, _ = own_scope(session, user, request_id)
     stored, data = open_attachment(session=session, request=row, attachment_id=attachment_id, actor=user.actor,
-                                   sealer=attachment_sealer(), client=client_address(request))
+                                   sealer=sealer(), client=client_address(request))
     session.commit()
     return attachment_response(stored.content_type, stored.filename, data)

@@ -23,7 +23,6 @@ from api.pages.render import flash_redirect, render, session_label
 from api.pages.scope import today, visible_staff, visible_units
 from api.services.request_scope import (
     actor_names,
-    attachment_sealer,
     decidable_statuses,
     may_decide,
     may_revoke,
@@ -37,7 +36,7 @@ from attendance.leave_charge import charged_days, leave_balance
 from attendance.models import ExcuseKind, Request, RequestStatus, RequestType, SessionPart, Staff
 from attendance.models.requests import OPEN_STATUSES
 from attendance.queries import session_json
-from attendance.request_files import attach, attachments_of
+from attendance.request_files import attach, attachments_of, sealer
 from attendance.request_list import RequestFilter, find_requests
 from attendance.rules import SessionStatus
 from attendance.staff import get_staff
@@ -130,7 +129,7 @@ def file_page(request: HttpRequest, session: SessionDep, user: PageUser,
         if data:
             policy = get_settings().requests
             attach(session=session, request=row, filename=(attachment.filename if attachment else None) or "",
-                   data=data, actor=user.actor, sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes,
+                   data=data, actor=user.actor, sealer=sealer(), max_bytes=policy.max_attachment_bytes,
                    max_count=policy.max_attachments)
     except AttendanceError as err:
         session.rollback()

@@ -22,11 +22,11 @@ from api.schemas.request_workflow import (
     Refused,
     RevokeIn,
 )
-from api.services.request_scope import attachment_sealer, may_decide, may_revoke, may_see, pending_badge
+from api.services.request_scope import may_decide, may_revoke, may_see, pending_badge
 from attendance.models import Request, Staff
 from attendance.models.requests import OPEN_STATUSES
 from attendance.request_actions import decide_many, revoke
-from attendance.request_files import attach, attachments_of, open_attachment
+from attendance.request_files import attach, attachments_of, open_attachment, sealer
 from config import get_settings
 
 router = APIRouter(prefix="/api/requests", tags=["requests"], responses=COMMON_RESPONSES)
@@ -77,7 +77,7 @@ def add_attachment(file: UploadFile, row: CurrentRequest, session: SessionDep,
     policy = get_settings().requests
     data = file.file.read(policy.max_attachment_bytes + 1)
     stored = attach(session=session, request=row, filename=file.filename or "", data=data, actor=principal.actor,
-                    sealer=attachment_sealer(), max_bytes=policy.max_attachment_bytes,
+                    sealer=sealer(), max_bytes=policy.max_attachment_bytes,
                     max_count=policy.max_attachments)
     return AttachmentPublic.model_validate(stored)
 
@@ -88,7 +88,7 @@ def add_attachment(file: UploadFile, row: CurrentRequest, session: SessionDep,
 def read_attachment(attachment_id: AttachmentId, row: CurrentRequest, request: HttpRequest, session: SessionDep,
                     principal: RequestsRead) -> Response:
     stored, data = open_attachment(session=session, request=row, attachment_id=attachment_id,
-                                   actor=principal.actor, sealer=attachment_sealer(),
+                                   actor=principal.actor, sealer=sealer(),
                                    client=client_address(request))
     return attachment_response(stored.content_type, stored.filename, data)
 

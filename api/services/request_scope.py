@@ -19,8 +19,6 @@ from attendance.errors import Forbidden
 from attendance.models import Request, RequestStatus, Staff
 from attendance.models.requests import OPEN_STATUSES
 from attendance.request_list import count_open
-from config import get_settings
-from recognition.crypto import TemplateCipher, cipher_from_settings
 
 _SECOND_STEP_ROLES = (Role.PERSONNEL, Role.ADMIN)
 
@@ -83,8 +81,3 @@ def actor_names(session: Session, actors: Iterable[str | None]) -> dict[str, str
     for username, account_name, person_name in rows:
         names[logins[username]] = person_name or account_name or username
     return names
-
-
-def attachment_sealer() -> TemplateCipher:
-    """The service's AEAD (as for face templates), with a key of its own for request documents."""
-    return cipher_from_settings(get_settings(), purpose="request-attachments")

@@ -132,13 +132,12 @@ def _approved(office: Office, session: Session, role: str) -> tuple[str, Any]:
 
 
 def _attachment(office: Office, session: Session, role: str) -> tuple[str, Any]:
-    from api.services.request_scope import attachment_sealer
-    from attendance.request_files import attach
+    from attendance.request_files import attach, sealer
 
     path = _fill("/api/requests/{request_id}", office, session)
     row = session.get(LeaveRequest, int(path.rsplit("/", 1)[1]))
     stored = attach(session=session, request=row, filename="giay-moi.pdf", data=b"%PDF-1.4 test", actor="test",
-                    sealer=attachment_sealer(), max_bytes=10_000, max_count=50)
+                    sealer=sealer(), max_bytes=10_000, max_count=50)
     session.commit()
     return f"{path}/attachments/{stored.id}", None
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.auth.service import create_user
+from api.main import create_app
 from attendance.models import Staff, Unit
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (the page tests' names)
 from tests.factories import make_staff, make_unit, punch_at
@@ -54,3 +58,16 @@ def log_in(page: object, base: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
     page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """The app in-process for the page tests: redirects are answers to check, not followed."""
+    with TestClient(create_app(), follow_redirects=False) as c:
+        yield c
+
+
+def login(client: TestClient, username: str) -> None:
+    """Sign `username` in through the login form (the seeded accounts share PASSWORD)."""
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303, response.text

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from api.main import create_app
 from attendance.models import AuditEntry, Staff, StaffAssignment
 from attendance.search_text import fold, search_text_of
 from tests.factories import make_staff
-from tests.pages.conftest import PASSWORD, add_user, seed_office
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(), follow_redirects=False) as c:
-        yield c
-
-
-def login(client: TestClient, username: str) -> None:
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
+from tests.pages.conftest import add_user, login, seed_office
 
 
 def _names(html: str) -> list[str]:

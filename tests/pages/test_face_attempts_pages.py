@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.main import create_app
 from recognition.attempts import record_attempts
 from recognition.camera.attempts import Attempt
 from tests.pages.conftest import PASSWORD, add_user, seed_office
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(), follow_redirects=False) as c:
-        yield c
 
 
 def test_attempts_are_listed_with_whom_they_resembled_and_why(client: TestClient, session: Session) -> None:

@@ -5,7 +5,6 @@ Real app, real database; one Chromium run of the symbols form on a 390 px phone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,24 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from api.main import create_app
 from attendance.errors import InvalidInput
 from attendance.leave import file_request
 from attendance.models import AuditEntry, ExcuseKind, Unit
 from attendance.reports.config import rules_for, set_report_rules
-from tests.pages.conftest import PASSWORD, add_user, log_in, seed_office
+from tests.pages.conftest import add_user, log_in, login, seed_office
 
 NOVEMBER = date(2026, 11, 1)
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(), follow_redirects=False) as c:
-        yield c
-
-
-def login(client: TestClient, username: str) -> None:
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
 
 
 def _symbol_fields(html: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -12,26 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.main import create_app
 from api.pages.charts import hbar_chart, histogram
 from api.pages.i18n import MESSAGES, translate
 from api.pages.live import describe_punch, punches_after
 from attendance.leave import file_request
 from tests.factories import punch_at
-from tests.pages.conftest import DAY, PASSWORD, add_user, seed_office
+from tests.pages.conftest import DAY, PASSWORD, add_user, login, seed_office
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "pages" / "templates"
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(), follow_redirects=False) as c:
-        yield c
-
-
-def login(client: TestClient, username: str) -> None:
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
 
 
 @pytest.mark.db_independent

@@ -7,30 +7,17 @@ explanation with a document on a phone and seeing the head's approval change the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.main import create_app
 from attendance.leave import decide, file_request
 from attendance.models import AuditEntry, Request, RequestAttachment
-from tests.pages.conftest import DAY, PASSWORD, add_user, log_in, seed_office
+from tests.pages.conftest import DAY, add_user, log_in, login, seed_office
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(create_app(), follow_redirects=False) as c:
-        yield c
-
-
-def login(client: TestClient, username: str) -> None:
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
 
 
 def _office_with_accounts(session: Session):  # type: ignore[no-untyped-def]

@@ -99,6 +99,17 @@ def open_attachment(*, session: Session, request: Request, attachment_id: int, a
     return row, data
 
 
+def rekey(*, session: Session, old: Sealer, new: Sealer) -> int:
+    """Re-seal every filed document under a new secret (secret rotation); returns how many."""
+    count = 0
+    for row in session.exec(select(RequestAttachment)):
+        row.sealed = old.reseal(row.sealed, context=_context(row.request_id), new=new)
+        session.add(row)
+        count += 1
+    session.flush()
+    return count
+
+
 def _context(request_id: int) -> str:
     return f"request:{request_id}"
 

@@ -48,6 +48,7 @@ def rotate(
         console.print(f"Khoá mới đã lưu ở {settings.data_dir / 'secret.key'} (khoá dự phòng: "
                       f"{pending_secret_path(settings.data_dir).name} đã được thay).")
     get_settings.cache_clear()
-    console.print(f"Đã mã hoá lại {result.templates} mẫu khuôn mặt, {result.fingerprints} mẫu vân tay; "
+    console.print(f"Đã mã hoá lại {result.templates} mẫu khuôn mặt, {result.fingerprints} mẫu vân tay, "
+                  f"{result.documents} giấy tờ kèm đơn; "
                   f"{result.sessions_ended} phiên đăng nhập "
                   "đã kết thúc. Khởi động lại dịch vụ để dùng khoá mới.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +13,8 @@ from typer.testing import CliRunner
 from api.auth import two_factor
 from api.auth.models import AuthSession, User
 from api.cli.main import app as cli
+from attendance import request_files
+from attendance.leave import file_request
 from attendance.models import AuditEntry
 from attendance.timeutil import utcnow
 from config import Settings, get_settings
@@ -35,6 +39,12 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
                              encoding=TemplateCipher(old_key).seal_encoding(encoding, staff_id=office.clerk.id),
                              created_at=utcnow()))
     seed = two_factor.start_enrolment(session=session, user=office.users["head"]).secret
+    filed = file_request(session=session, staff=office.clerk, type="explanation", kind=None,
+                         start_date=date(2027, 3, 17), reason="Đi họp theo giấy mời", actor="user:staff")
+    document = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    kept = request_files.attach(session=session, request=filed, filename="giay-moi.pdf", data=document,
+                                actor="user:staff", sealer=request_files.sealer(secret_key=old_key),
+                                max_bytes=10_000, max_count=5)
     session.commit()
     # An in-process camera's stores: sealed with its own key, so rotating the service's leaves them readable.
     camera_folder = default_install / "camera" / "CAM-IN"
@@ -53,6 +63,9 @@ def test_rotation_reencrypts_templates_and_ends_every_session(default_install, c
     template = session.exec(select(FaceTemplate)).one()
     opened = TemplateCipher(new_key).open_encoding(template.encoding, staff_id=office.clerk.id)
     assert np.allclose(opened, encoding)
+    _, reopened_document = request_files.open_attachment(session=session, request=filed, attachment_id=kept.id or 0,
+                                                         actor="test", sealer=request_files.sealer(secret_key=new_key))
+    assert reopened_document == document  # a filed document still opens under the new key
     get_settings.cache_clear()
     assert client.get("/api/auth/me", headers=office.headers["head"]).status_code == 401
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "secret.rotate")).one()
